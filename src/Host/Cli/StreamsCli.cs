@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Streams.Host.Cli;
+
+/// <summary>The <c>streams</c> command line: one root, one subcommand (or group) per area.</summary>
+public static class StreamsCli
+{
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "Streams: a self-hosted AWS Glue for Kafka streams and data-lake files. " +
+            "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
+        root.Subcommands.Add(DevCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using Streams.Host.Cli;
+
+return await StreamsCli.Create().Parse(args).InvokeAsync();
