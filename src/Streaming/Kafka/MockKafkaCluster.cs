@@ -35,6 +35,8 @@ public sealed class MockKafkaCluster : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         var config = new ProducerConfig();
+        // Warnings and above only: the mock cluster announces itself at notice level on every start.
+        config.Set("log_level", "4");
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var owner = new ProducerBuilder<Null, Null>(config).Build();
         try
