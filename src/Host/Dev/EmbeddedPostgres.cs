@@ -48,14 +48,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var bin = FindBinDirectory();
         var runAsPostgres = Environment.UserName == "root";
-        var data = Path.GetFullPath(Path.Combine(directory, "data"));
-        Directory.CreateDirectory(directory);
+        directory = Path.GetFullPath(directory);
         if (runAsPostgres)
         {
-            await RunAsync("chown", ["-R", "postgres:postgres", directory], false, cancellationToken);
-            await EnsureReachableByPostgresAsync(directory, cancellationToken);
+            directory = await PlaceForPostgresUserAsync(directory, cancellationToken);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory);
         }
 
+        var data = Path.Combine(directory, "data");
         if (!File.Exists(Path.Combine(data, "PG_VERSION")))
         {
             await RunAsync(Path.Combine(bin, "initdb"),
@@ -66,11 +69,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var port = FreePort();
         var options = string.Join(' ',
             $"-p {port.ToString(CultureInfo.InvariantCulture)}",
-            $"-k {Path.GetFullPath(directory)}",
+            $"-k {directory}",
             "-c listen_addresses=127.0.0.1");
         var server = new EmbeddedPostgres(bin, data, runAsPostgres, port);
         await RunAsync(Path.Combine(bin, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(Path.GetFullPath(directory), "server.log"), "-w", "-t", "60", "-o", options, "start"],
+            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"],
             runAsPostgres, cancellationToken);
         await server.EnsureDatabaseAsync(cancellationToken);
         return server;
@@ -113,18 +116,53 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "(it installs Debian's postgresql package), or point Streams at a server with Streams:Postgres:ConnectionString.");
     }
 
-    private static async Task EnsureReachableByPostgresAsync(string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="directory"/> usable by the <c>postgres</c> user and returns the path to run from.
+    /// Under a private parent (a checkout in /root, a 0700 temp folder) the postgres user cannot reach it,
+    /// so the cluster then lives in /var/tmp and <paramref name="directory"/> becomes a link to it.
+    /// </summary>
+    private static async Task<string> PlaceForPostgresUserAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (new FileInfo(directory).LinkTarget is { } existing)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(directory);
+        await RunAsync("chown", ["postgres:postgres", directory], false, cancellationToken);
+        if (await PostgresCanWriteAsync(directory, cancellationToken))
+        {
+            return directory;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(directory)))[..16];
+        var target = Path.Combine(Path.GetTempPath().StartsWith("/tmp", StringComparison.Ordinal) ? "/var/tmp" : Path.GetTempPath(),
+            $"streams-postgres-{hash}");
+        Directory.CreateDirectory(target);
+        await RunAsync("chown", ["postgres:postgres", target], false, cancellationToken);
+        if (Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new InvalidOperationException(
+                $"{directory} holds files but is not reachable by the postgres user, which runs the database when " +
+                "Streams runs as root. Move it, or pass --state with a directory outside private folders such as /root.");
+        }
+
+        Directory.Delete(directory);
+        Directory.CreateSymbolicLink(directory, target);
+        return target;
+    }
+
+    private static async Task<bool> PostgresCanWriteAsync(string directory, CancellationToken cancellationToken)
     {
         try
         {
-            await RunAsync("test", ["-w", Path.GetFullPath(directory)], true, cancellationToken);
+            await RunAsync("test", ["-w", directory, "-a", "-x", directory], true, cancellationToken);
+            return true;
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidOperationException(
-                $"The state directory {Path.GetFullPath(directory)} is not reachable by the postgres user, which runs the " +
-                "database when Streams runs as root (a parent folder such as /root is private). Pass --state with a " +
-                "directory outside it, e.g. --state /var/tmp/streams.");
+            return false;
         }
     }
 
