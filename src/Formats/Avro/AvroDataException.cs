@@ -13,6 +13,9 @@ public sealed class AvroDataException : Exception
         Offset = offset;
     }
 
+    /// <summary>True when the data simply ends too early (more bytes could complete it), false when it is malformed.</summary>
+    public bool IsTruncation { get; init; }
+
     /// <summary>The byte offset at which the data is bad.</summary>
     public long Offset { get; }
 }

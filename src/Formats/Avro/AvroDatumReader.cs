@@ -71,9 +71,9 @@ public sealed class AvroDatumReader
             switch (schema)
             {
                 case ArraySchema array:
-                    return Array(Compile(array.Items, path + "[]"), MinimumSize(array.Items));
+                    return Array(Compile(array.Items, SchemaPath.Items(path)), MinimumSize(array.Items));
                 case MapSchema map:
-                    return Map(Compile(map.Values, path + "{}"));
+                    return Map(Compile(map.Values, SchemaPath.Values(path)));
                 case UnionSchema union:
                     return Union(union, union.Branches.Select(b => Compile(b, path)).ToArray());
                 case RecordSchema record:
@@ -87,7 +87,7 @@ public sealed class AvroDatumReader
                     var steps = new RecordStep[record.Fields.Count];
                     for (var i = 0; i < steps.Length; i++)
                     {
-                        steps[i] = RecordStep.Into(i, Compile(record.Fields[i].Schema, $"{path}.{record.Fields[i].Name}"));
+                        steps[i] = RecordStep.Into(i, Compile(record.Fields[i].Schema, SchemaPath.Field(path, record.Fields[i].Name)));
                     }
 
                     plan.Complete(steps, []);

@@ -54,7 +54,8 @@ public sealed class AvroDatumWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    internal static string RootPath(Schema schema) => schema is NamedSchema named ? named.Name.Name : schema.DisplayName;
+    /// <summary>The path of the root value in error messages: the full name of a named root, else empty (see SchemaPath).</summary>
+    internal static string RootPath(Schema schema) => schema is NamedSchema named ? named.FullName : "";
 
     internal delegate void ValueWriter(ref AvroWriter writer, object? value);
 
@@ -292,13 +293,13 @@ public sealed class AvroDatumWriter
             {
                 throw problem is null
                     ? Mismatch(path, schema, v)
-                    : new AvroValueException($"Cannot write {path} as {schema.DisplayName}({logical.Precision}, {logical.Scale}): {problem}.", path);
+                    : new AvroValueException($"Cannot write a {schema.DisplayName}({logical.Precision}, {logical.Scale}): {problem}.", path);
             }
 
             if (AvroLogical.DigitCount(unscaled) > logical.Precision)
             {
                 throw new AvroValueException(
-                    $"Cannot write {path}: decimal {ValueEquality.Format(v)} exceeds precision {logical.Precision}.", path);
+                    $"Decimal {ValueEquality.Format(v)} exceeds precision {logical.Precision}.", path);
             }
 
             return unscaled;
@@ -317,7 +318,7 @@ public sealed class AvroDatumWriter
                         if (!AvroLogical.TryWriteFixedDecimal(unscaled, w.Reserve(size)[..size]))
                         {
                             throw new AvroValueException(
-                                $"Cannot write {path}: decimal {ValueEquality.Format(v)} does not fit in {schema.DisplayName} of {size} bytes.", path);
+                                $"Decimal {ValueEquality.Format(v)} does not fit in {schema.DisplayName} of {size} bytes.", path);
                         }
 
                         w.Advance(size);
@@ -355,7 +356,7 @@ public sealed class AvroDatumWriter
                         if (b.Length != size)
                         {
                             throw new AvroValueException(
-                                $"Cannot write {path}: {schema.DisplayName} takes {size} bytes, the value has {b.Length}.", path);
+                                $"A {schema.DisplayName} takes {size} bytes, the value has {b.Length}.", path);
                         }
 
                         w.WriteFixed(b);
@@ -374,7 +375,7 @@ public sealed class AvroDatumWriter
             if (index < 0)
             {
                 throw new AvroValueException(
-                    $"Cannot write {path}: '{symbol}' is not a symbol of {schema.DisplayName} ({string.Join(", ", schema.Symbols)}).", path);
+                    $"'{symbol}' is not a symbol of {schema.DisplayName} ({string.Join(", ", schema.Symbols)}).", path);
             }
 
             w.WriteInt(index);
@@ -382,7 +383,7 @@ public sealed class AvroDatumWriter
 
         private ValueWriter CompileArray(ArraySchema schema, string path)
         {
-            var item = Compile(schema.Items, path + "[]");
+            var item = Compile(schema.Items, SchemaPath.Items(path));
             return (ref AvroWriter w, object? v) =>
             {
                 if (v is not IReadOnlyList<object?> list)
@@ -417,7 +418,7 @@ public sealed class AvroDatumWriter
 
         private ValueWriter CompileMap(MapSchema schema, string path)
         {
-            var value = Compile(schema.Values, path + "{}");
+            var value = Compile(schema.Values, SchemaPath.Values(path));
             return (ref AvroWriter w, object? v) =>
             {
                 if (v is not IReadOnlyDictionary<string, object?> map)
@@ -478,10 +479,9 @@ public sealed class AvroDatumWriter
                 };
             }
 
-            var selector = new UnionBranchSelector(schema);
             return (ref AvroWriter w, object? v) =>
             {
-                var index = selector.Select(v);
+                var index = UnionBranchSelector.Select(schema, v);
                 if (index < 0)
                 {
                     throw NoBranch(path, schema, v);
@@ -505,7 +505,7 @@ public sealed class AvroDatumWriter
             var fields = new ValueWriter[schema.Fields.Count];
             for (var i = 0; i < fields.Length; i++)
             {
-                fields[i] = Compile(schema.Fields[i].Schema, $"{path}.{schema.Fields[i].Name}");
+                fields[i] = Compile(schema.Fields[i].Schema, SchemaPath.Field(path, schema.Fields[i].Name));
             }
 
             plan.Fields = fields;
@@ -561,8 +561,8 @@ public sealed class AvroDatumWriter
                 if (position < 0)
                 {
                     throw new AvroValueException(
-                        $"Cannot write {path}: the record of type {record.Schema.FullName} has no field '{schema.Fields[i].Name}'.",
-                        $"{path}.{schema.Fields[i].Name}");
+                        $"The record of type {record.Schema.FullName} has no field '{schema.Fields[i].Name}'.",
+                        SchemaPath.Field(path, schema.Fields[i].Name));
                 }
 
                 fields[i](ref w, values[position]);
@@ -576,7 +576,7 @@ public sealed class AvroDatumWriter
         {
             if (source.FullName != target.FullName)
             {
-                throw new AvroValueException($"Cannot write {path}: a record of type {source.FullName} is not a {target.FullName}.", path);
+                throw new AvroValueException($"A record of type {source.FullName} is not a {target.FullName}.", path);
             }
 
             Source = source;
@@ -589,10 +589,12 @@ public sealed class AvroDatumWriter
     }
 
     private static AvroValueException Mismatch(string path, Schema schema, object? value) =>
-        new($"Cannot write {path}: {Describe(value)} is not a value of {schema.DisplayName}.", path);
+        new($"{Capitalize(Describe(value))} is not a value of {schema.DisplayName}.", path);
 
     private static AvroValueException NoBranch(string path, UnionSchema schema, object? value) =>
-        new($"Cannot write {path}: no branch of {schema.DisplayName} accepts {Describe(value)}.", path);
+        new($"No branch of {schema.DisplayName} accepts {Describe(value)}.", path);
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Describe(object? value) => value switch
     {

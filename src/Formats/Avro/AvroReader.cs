@@ -130,7 +130,7 @@ public ref struct AvroReader
         {
             throw new AvroDataException(
                 $"Truncated data at offset {_baseOffset + start}: a length of {length} bytes but only {Remaining} remain.",
-                _baseOffset + start);
+                _baseOffset + start) { IsTruncation = true };
         }
 
         var span = _data.Slice(_position, (int)length);
@@ -162,7 +162,7 @@ public ref struct AvroReader
         if (count < 0 || count > Remaining)
         {
             throw new AvroDataException(
-                $"Truncated data at offset {Offset}: cannot skip {count} bytes, {Remaining} remain.", Offset);
+                $"Truncated data at offset {Offset}: cannot skip {count} bytes, {Remaining} remain.", Offset) { IsTruncation = count > 0 };
         }
 
         _position += (int)count;
@@ -205,7 +205,10 @@ public ref struct AvroReader
 
     /// <summary>An error for data that ends while reading <paramref name="what"/>, which started at <paramref name="start"/>.</summary>
     internal readonly AvroDataException Truncated(string what, int start) =>
-        new($"Truncated data at offset {_baseOffset + start}: the input ends while reading {what}.", _baseOffset + start);
+        new($"Truncated data at offset {_baseOffset + start}: the input ends while reading {what}.", _baseOffset + start)
+        {
+            IsTruncation = true,
+        };
 
     /// <summary>An error about the value that started at <paramref name="position"/>.</summary>
     internal readonly AvroDataException Malformed(string message, int position) =>
