@@ -68,6 +68,9 @@ public sealed class JsonLinesWriter : IRecordWriter
         {
             _render(_json, record);
             _json.Flush();
+
+            // Each line is its own JSON document: without a reset the writer would put a comma before the next.
+            _json.Reset();
         }
         catch
         {
