@@ -185,7 +185,9 @@ internal sealed class RecordAssembler
                 object? result = null;
                 foreach (var member in node.Children)
                 {
-                    result ??= Read(member);
+                    // Every member must be read to move its columns' cursors, even after the value is found.
+                    var value = Read(member);
+                    result ??= value;
                 }
 
                 return result;
