@@ -68,7 +68,7 @@ internal static class PageCompression
                 result = Inflate(input, uncompressedLength, s => new BrotliStream(s, CompressionMode.Decompress));
                 break;
             default:
-                throw new NotSupportedException($"Pages compressed with {codec} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI.");
+                throw new NotSupportedException($"Pages compressed with {codec.ToString().ToUpperInvariant()} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI.");
         }
 
         if (result.Length != uncompressedLength)
