@@ -80,11 +80,27 @@ public sealed class ParquetBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         long rows = 10_000_000;
+        var options = ParquetWriterOptions.Default;
+        var skipDuckDb = false;
         for (var a = 0; a < args.Length; a++)
         {
-            if (args[a] == "--rows" && a + 1 < args.Length)
+            switch (args[a])
             {
-                rows = long.Parse(args[++a].Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+                case "--rows" when a + 1 < args.Length:
+                    rows = long.Parse(args[++a].Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+                    break;
+                case "--codec" when a + 1 < args.Length:
+                    options = options with { Compression = Enum.Parse<Streams.Formats.Parquet.Metadata.CompressionCodec>(args[++a], ignoreCase: true) };
+                    break;
+                case "--no-dictionary":
+                    options = options with { EnableDictionary = false };
+                    break;
+                case "--streams-only":
+                    skipDuckDb = true;
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[a]}; options: --rows N, --codec uncompressed|snappy|gzip, --no-dictionary, --streams-only");
+                    return 2;
             }
         }
 
@@ -98,7 +114,7 @@ public sealed class ParquetBenchmark : IBenchmark
             // Streams write (records are generated in batches outside the timed section).
             var writeTime = TimeSpan.Zero;
             var watch = new Stopwatch();
-            await using (var writer = new ParquetWriter(File.Create(streamsFile), Schema))
+            await using (var writer = new ParquetWriter(File.Create(streamsFile), Schema, options))
             {
                 var batch = new GenericRecord[Batch];
                 for (long start = 0; start < rows; start += Batch)
@@ -160,6 +176,11 @@ public sealed class ParquetBenchmark : IBenchmark
 
             var readColumnsTime = watch.Elapsed;
             Console.WriteLine($"  streams read (columnar): {readColumnsTime.TotalSeconds:F2} s, {columnarValues:N0} values");
+
+            if (skipDuckDb)
+            {
+                return 0;
+            }
 
             // DuckDB, one thread then default threads; the scan reads the file Streams wrote and its own.
             var results = new Dictionary<string, (double Write, double ReadOwn, double ReadStreams)>();

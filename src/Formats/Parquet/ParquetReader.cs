@@ -16,6 +16,9 @@ namespace Streams.Formats.Parquet;
 public sealed class ParquetReader : IAsyncDisposable
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
+    // Records are assembled in slices so that consumers see them while they are still young objects.
+    private const int SliceRows = 4096;
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
 
@@ -144,10 +147,13 @@ public sealed class ParquetReader : IAsyncDisposable
                 continue;
             }
 
-            var records = await ReadRowGroupAsync(g, binding, cancellationToken).ConfigureAwait(false);
-            foreach (var record in records)
+            var (assembler, rows) = await LoadRowGroupAsync(g, binding, cancellationToken).ConfigureAwait(false);
+            for (var done = 0; done < rows; done += SliceRows)
             {
-                yield return record;
+                foreach (var record in assembler.Assemble(Math.Min(SliceRows, rows - done)))
+                {
+                    yield return record;
+                }
             }
         }
     }
@@ -171,14 +177,20 @@ public sealed class ParquetReader : IAsyncDisposable
 
     private async Task<GenericRecord[]> ReadRowGroupAsync(int index, FieldBinding binding, CancellationToken cancellationToken)
     {
+        var (assembler, rows) = await LoadRowGroupAsync(index, binding, cancellationToken).ConfigureAwait(false);
+        return assembler.Assemble(rows);
+    }
+
+    private async Task<(RecordAssembler Assembler, int Rows)> LoadRowGroupAsync(int index, FieldBinding binding, CancellationToken cancellationToken)
+    {
         var group = Metadata.RowGroups[index];
-        var columns = await ReadColumnsAsync(index, binding.Columns, cancellationToken).ConfigureAwait(false);
-        if (group.NumRows > int.MaxValue)
+        if (group.NumRows is > int.MaxValue or < 0)
         {
-            throw new ParquetException($"Row group {index} has {group.NumRows} rows, more than one read can hold.", FileName);
+            throw new ParquetException($"Row group {index} claims {group.NumRows} rows.", FileName);
         }
 
-        return new RecordAssembler(binding, columns).Assemble((int)group.NumRows);
+        var columns = await ReadColumnsAsync(index, binding.Columns, cancellationToken).ConfigureAwait(false);
+        return (new RecordAssembler(binding, columns), (int)group.NumRows);
     }
 
     /// <summary>

@@ -23,7 +23,10 @@ internal sealed class RecordAssembler
         _valueCursor = new int[columns.Length];
     }
 
-    /// <summary>Assembles <paramref name="rowCount"/> records.</summary>
+    /// <summary>
+    /// Assembles the next <paramref name="rowCount"/> records. Callers take a row group in slices so that the
+    /// records of one slice can be consumed and collected while they are young.
+    /// </summary>
     public GenericRecord[] Assemble(int rowCount)
     {
         var schema = (RecordSchema)_root.Schema;
@@ -37,16 +40,6 @@ internal sealed class RecordAssembler
         for (var f = 0; f < fieldCount; f++)
         {
             var field = _root.Children[f];
-            foreach (var index in field.Columns)
-            {
-                var column = Column(index);
-                var expected = column.MaxRepetitionLevel == 0 ? rowCount : column.LevelCount;
-                if (column.LevelCount < expected)
-                {
-                    throw new ParquetException($"The column has {column.LevelCount} entries for {rowCount} rows.", column: field.Path);
-                }
-            }
-
             if (field.Kind == BindingKind.Leaf || (field.Kind == BindingKind.Optional && field.Child!.Kind == BindingKind.Leaf))
             {
                 AssembleFlat(field, values, f, rowCount);
@@ -71,39 +64,49 @@ internal sealed class RecordAssembler
     private void AssembleFlat(FieldBinding field, object?[][] values, int f, int rowCount)
     {
         var leaf = field.Kind == BindingKind.Leaf ? field : field.Child!;
-        var column = Column(leaf.Columns[0]);
+        var index = leaf.Columns[0];
+        var column = Column(index);
         var kind = leaf.LeafKind;
         var scale = leaf.Scale;
+        var level = _levelCursor[index];
+        var v = _valueCursor[index];
+        if (column.LevelCount - level < rowCount)
+        {
+            throw new ParquetException($"The column has {column.LevelCount} entries, fewer than the rows of its row group.", column: field.Path);
+        }
+
         if (column.MaxDefinitionLevel == 0)
         {
-            if (column.ValueCount < rowCount)
+            if (column.ValueCount - v < rowCount)
             {
-                throw new ParquetException($"The column has {column.ValueCount} values for {rowCount} rows.", column: field.Path);
+                throw new ParquetException($"The column has {column.ValueCount} values, fewer than the rows of its row group.", column: field.Path);
             }
 
             for (var row = 0; row < rowCount; row++)
             {
-                values[row][f] = LeafValues.Read(column, row, kind, scale);
-            }
-
-            return;
-        }
-
-        var levels = column.DefinitionLevels;
-        var max = column.MaxDefinitionLevel;
-        var v = 0;
-        for (var row = 0; row < rowCount; row++)
-        {
-            if (levels[row] == max)
-            {
-                if (v >= column.ValueCount)
-                {
-                    throw new ParquetException("The column has fewer values than its definition levels announce.", column: field.Path);
-                }
-
                 values[row][f] = LeafValues.Read(column, v++, kind, scale);
             }
         }
+        else
+        {
+            var levels = column.DefinitionLevels;
+            var max = column.MaxDefinitionLevel;
+            for (var row = 0; row < rowCount; row++)
+            {
+                if (levels[level + row] == max)
+                {
+                    if (v >= column.ValueCount)
+                    {
+                        throw new ParquetException("The column has fewer values than its definition levels announce.", column: field.Path);
+                    }
+
+                    values[row][f] = LeafValues.Read(column, v++, kind, scale);
+                }
+            }
+        }
+
+        _levelCursor[index] = level + rowCount;
+        _valueCursor[index] = v;
     }
 
     private ColumnBuffer Column(int index) =>
