@@ -28,22 +28,22 @@ internal static class RegistryHttp
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Content.Headers.ContentType?.MediaType);
     }
 
-    public static Task<(int Status, JsonNode? Body, string? ContentType)> GetAsync(this HttpClient http, string path) =>
+    public static Task<(int Status, JsonNode? Body, string? ContentType)> GetJsonAsync(this HttpClient http, string path) =>
         http.SendAsync(HttpMethod.Get, path);
 
-    public static Task<(int Status, JsonNode? Body, string? ContentType)> PostAsync(this HttpClient http, string path, object body) =>
+    public static Task<(int Status, JsonNode? Body, string? ContentType)> PostJsonAsync(this HttpClient http, string path, object body) =>
         http.SendAsync(HttpMethod.Post, path, body);
 
-    public static Task<(int Status, JsonNode? Body, string? ContentType)> PutAsync(this HttpClient http, string path, object body) =>
+    public static Task<(int Status, JsonNode? Body, string? ContentType)> PutJsonAsync(this HttpClient http, string path, object body) =>
         http.SendAsync(HttpMethod.Put, path, body);
 
-    public static Task<(int Status, JsonNode? Body, string? ContentType)> DeleteAsync(this HttpClient http, string path) =>
+    public static Task<(int Status, JsonNode? Body, string? ContentType)> DeleteJsonAsync(this HttpClient http, string path) =>
         http.SendAsync(HttpMethod.Delete, path);
 
     /// <summary>Registers an Avro schema and returns its id, failing on anything but 200.</summary>
     public static async Task<int> RegisterAsync(this HttpClient http, string subject, string schema, object? references = null)
     {
-        var (status, body, _) = await http.PostAsync($"subjects/{Uri.EscapeDataString(subject)}/versions",
+        var (status, body, _) = await http.PostJsonAsync($"subjects/{Uri.EscapeDataString(subject)}/versions",
             references is null ? new { schema } : new { schema, references });
         status.Should().Be(200, body?.ToJsonString());
         return body!["id"]!.GetValue<int>();

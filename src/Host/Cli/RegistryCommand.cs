@@ -194,7 +194,7 @@ public static class RegistryCommand
     );
 
     private static async Task<SchemaSubmission> ReadSubmissionAsync(FileInfo file, string? type, CancellationToken ct) =>
-        new(await File.ReadAllTextAsync(file.FullName, ct), SchemaTypes.Normalize(type));
+        new((await File.ReadAllTextAsync(file.FullName, ct)).Trim(), SchemaTypes.Normalize(type));
 
     private static async Task<int> RunAsync(ParseResult result, Option<string> url, Func<HttpClient, Task<int>> action)
     {

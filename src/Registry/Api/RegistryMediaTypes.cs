@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -18,9 +19,13 @@ public static class RegistryMediaTypes
     /// <summary>Request content types the API accepts (Confluent also takes octet-stream from old clients).</summary>
     internal static readonly string[] AcceptedRequestTypes = [V1Json, Json, ApplicationJson, "application/octet-stream"];
 
-    /// <summary>Serializer options for the wire models: nulls are omitted, as Confluent's registry does.</summary>
+    /// <summary>
+    /// Serializer options for the wire models: nulls are omitted and schema texts keep their quotes as <c>\"</c>
+    /// rather than <c>\u0022</c>, as Confluent's registry writes them.
+    /// </summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.General)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

@@ -54,6 +54,6 @@ public sealed class AvroSchemaFormat : ISchemaFormat
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(writer);
-        return AvroCompatibility.CanRead((Schema)reader.Model, (Schema)writer.Model);
+        return AvroCompatibility.CanRead((Schema)reader.Model, (Schema)writer.Model).Select(i => i.ToString()).ToList();
     }
 }

@@ -35,8 +35,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             return null!; // A null value is a Kafka tombstone, written as no bytes at all.
         }
 
-        var subject = _config.SubjectNameStrategy.SubjectFor(
-            context.Topic ?? "", context.Component == MessageComponentType.Key, data.Schema.FullName);
+        var subject = SubjectOf(data, context);
         var (id, writer) = _config.UseLatestVersion || !_writers.TryGetValue((subject, data.Schema), out var known)
             ? await GetWriterAsync(subject, data.Schema, context)
             : known;
@@ -44,12 +43,21 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
     }
 
     /// <inheritdoc />
-    public byte[] Serialize(GenericRecord data, SerializationContext context) =>
-        data is not null && !_config.UseLatestVersion && _writers.TryGetValue(
-            (_config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, data.Schema.FullName),
-                data.Schema), out var known)
+    public byte[] Serialize(GenericRecord data, SerializationContext context)
+    {
+        if (data is null)
+        {
+            return null!;
+        }
+
+        // Once a schema's id is known the synchronous path encodes without touching a task.
+        return !_config.UseLatestVersion && _writers.TryGetValue((SubjectOf(data, context), data.Schema), out var known)
             ? Encode(known.Id, known.Writer, data, context)
             : SerializeAsync(data, context).GetAwaiter().GetResult();
+    }
+
+    private string SubjectOf(GenericRecord data, SerializationContext context) =>
+        _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, data.Schema.FullName);
 
     private async Task<(int Id, Schema Writer)> GetWriterAsync(string subject, RecordSchema schema, SerializationContext context)
     {
