@@ -10,7 +10,7 @@ public static class SchemaRegistryServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a <see cref="SchemaRegistry"/> over the PostgreSQL database at <paramref name="connectionString"/>,
-    /// with the Avro schema format, and a hosted service that applies its migrations when the host starts.
+    /// with the Avro and JSON Schema formats, and a hosted service that applies its migrations when the host starts.
     /// </summary>
     public static IServiceCollection AddSchemaRegistry(this IServiceCollection services, string connectionString)
     {
@@ -22,6 +22,7 @@ public static class SchemaRegistryServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISchemaFormat, AvroSchemaFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISchemaFormat, JsonSchemaFormat>());
         services.TryAddSingleton(sp => new SchemaRegistry(connectionString, sp.GetServices<ISchemaFormat>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegistryMigrationService>());
         return services;

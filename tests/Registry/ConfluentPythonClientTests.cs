@@ -76,6 +76,14 @@ public sealed class ConfluentPythonClientTests(RegistryServer server) : IClassFi
         expect_error(42201, lambda: client.register_schema("broken", Schema('{"type": "record"}', "AVRO")))
         expect_error(40403, lambda: client.lookup_schema("orders-copy", v2))
 
+        # JSON Schema is the second schema type.
+        person = Schema(json.dumps({"type": "object", "properties": {"name": {"type": "string"}}}), "JSON")
+        json_id = client.register_schema("people-value", person)
+        fetched = SchemaRegistryClient({"url": sys.argv[1]}).get_schema(json_id)
+        assert fetched.schema_type == "JSON" and json.loads(fetched.schema_str) == json.loads(person.schema_str)
+        assert client.lookup_schema("people-value", person).schema.schema_type == "JSON"
+        assert client.delete_subject("people-value", permanent=True) == [1]
+
         # Soft delete a version, then the subject softly, then permanently.
         assert client.delete_version("orders-value", 3) == 3
         assert client.get_versions("orders-value") == [1, 2]
