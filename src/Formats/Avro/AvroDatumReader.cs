@@ -6,7 +6,7 @@ namespace Streams.Formats.Avro;
 
 /// <summary>
 /// Reads Avro binary data into values of the record model (docs/record-model.md). A reader is compiled
-/// once per writer schema (or writer/reader schema pair, when resolving)
+/// once per writer schema (or writer/reader schema pair, see <see cref="For(Schema, Schema)"/>)
 /// into a tree of delegates; reading a record then costs one call per value, with no reflection and no
 /// lookups by field name. Values the reader schema does not want are skipped without being materialised.
 /// </summary>
@@ -14,6 +14,7 @@ namespace Streams.Formats.Avro;
 public sealed class AvroDatumReader
 {
     private static readonly ConditionalWeakTable<Schema, AvroDatumReader> Cache = new();
+    private static readonly ConditionalWeakTable<Schema, ConditionalWeakTable<Schema, AvroDatumReader>> PairCache = new();
 
     private readonly ValueReader _read;
 
@@ -35,6 +36,32 @@ public sealed class AvroDatumReader
     {
         ArgumentNullException.ThrowIfNull(schema);
         return Cache.GetValue(schema, static s => new AvroDatumReader(s, s, new Compiler().Compile(s, AvroDatumWriter.RootPath(s))));
+    }
+
+    /// <summary>
+    /// The reader of data written with <paramref name="writerSchema"/> returning values of <paramref name="readerSchema"/>
+    /// (Avro schema resolution); cached per schema pair.
+    /// </summary>
+    /// <exception cref="SchemaResolutionException">No data of the writer's schema can be read with the reader's.</exception>
+    public static AvroDatumReader For(Schema writerSchema, Schema readerSchema)
+    {
+        ArgumentNullException.ThrowIfNull(writerSchema);
+        ArgumentNullException.ThrowIfNull(readerSchema);
+        if (ReferenceEquals(writerSchema, readerSchema))
+        {
+            return For(writerSchema);
+        }
+
+        return PairCache.GetOrCreateValue(writerSchema).GetValue(readerSchema,
+            reader => FromResolution(SchemaResolver.Resolve(writerSchema, reader).GetRoot()));
+    }
+
+    /// <summary>Compiles a resolution tree the caller already has into a reader.</summary>
+    public static AvroDatumReader FromResolution(Resolution root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return new AvroDatumReader(root.Writer, root.Reader,
+            new AvroResolvingCompiler().Compile(root, AvroDatumWriter.RootPath(root.Reader)));
     }
 
     /// <summary>Reads one value.</summary>

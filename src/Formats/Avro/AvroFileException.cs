@@ -5,23 +5,19 @@ namespace Streams.Formats.Avro;
 /// header) and the byte offset in the file where the bad part starts; records of the blocks before it
 /// have already been returned by the reader.
 /// </summary>
-public sealed class AvroFileException : Exception
+public sealed class AvroFileException : RecordFileException
 {
     /// <summary>Creates the exception.</summary>
     public AvroFileException(string reason, string? fileName, long blockIndex, long offset, Exception? innerException = null)
-        : base(Describe(reason, fileName, blockIndex, offset), innerException)
+        : base(Describe(reason, fileName, blockIndex, offset), fileName, innerException)
     {
         Reason = reason;
-        FileName = fileName;
         BlockIndex = blockIndex;
         Offset = offset;
     }
 
     /// <summary>What is wrong, without the location.</summary>
     public string Reason { get; }
-
-    /// <summary>The file's name or path when known.</summary>
-    public string? FileName { get; }
 
     /// <summary>The zero-based index of the bad block, or -1 when the header is bad.</summary>
     public long BlockIndex { get; }

@@ -53,12 +53,13 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
     public long BlocksRead { get; private set; }
 
     /// <summary>Opens the file at <paramref name="path"/> and reads its header.</summary>
-    public static async Task<AvroFileReader> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<AvroFileReader> OpenAsync(string path, Schema? readerSchema = null,
+        CancellationToken cancellationToken = default)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
         try
         {
-            return await OpenAsync(stream, path, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+            return await OpenAsync(stream, readerSchema, path, leaveOpen: false, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -67,16 +68,22 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Reads the header from <paramref name="stream"/>.</summary>
+    /// <summary>
+    /// Reads the header from <paramref name="stream"/>. With a <paramref name="readerSchema"/>, records are
+    /// resolved from the writer schema to it (Avro schema resolution).
+    /// </summary>
+    /// <exception cref="SchemaResolutionException">No record of the file's schema can be read with the reader schema.</exception>
     /// <exception cref="AvroFileException">The header is missing, truncated or invalid.</exception>
-    public static async Task<AvroFileReader> OpenAsync(Stream stream, string? fileName = null,
+    public static async Task<AvroFileReader> OpenAsync(Stream stream, Schema? readerSchema = null, string? fileName = null,
         bool leaveOpen = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var window = new StreamWindow(stream);
         var header = await ReadHeaderAsync(window, fileName, cancellationToken).ConfigureAwait(false);
         window.Consume((int)header.Length);
-        var datumReader = AvroDatumReader.For(header.Schema);
+        var datumReader = readerSchema is null
+            ? AvroDatumReader.For(header.Schema)
+            : AvroDatumReader.For(header.Schema, readerSchema);
         return new AvroFileReader(stream, leaveOpen, window, header, datumReader, fileName);
     }
 

@@ -87,7 +87,7 @@ public static class AvroJsonDecoder
             { Type: SchemaType.Boolean } => Value(json) is { } v && v.TryGetValue<bool>(out var b) ? b : throw Mismatch(json, schema, path),
             { Type: SchemaType.Int } => Value(json) is { } v && v.TryGetValue<int>(out var i) ? i : throw IntegerMismatch(json, schema, path),
             { Type: SchemaType.Long } => Value(json) is { } v && v.TryGetValue<long>(out var l) ? l : throw IntegerMismatch(json, schema, path),
-            { Type: SchemaType.Float } => ReadFloatingPoint(json, schema, path) is { } d ? (float)d : null,
+            { Type: SchemaType.Float } => ReadFloat(json, schema, path),
             { Type: SchemaType.Double } => ReadFloatingPoint(json, schema, path),
             { Type: SchemaType.Bytes } => ReadBytes(json, schema, null, path),
             { Type: SchemaType.String } => Value(json) is { } v && v.TryGetValue<string>(out var s) ? s : throw Mismatch(json, schema, path),
@@ -258,6 +258,20 @@ public static class AvroJsonDecoder
         }
 
         throw Mismatch(json, schema, path);
+    }
+
+    // A float is parsed as a float, not through double, so that a shortest round-trip float literal
+    // reads back as exactly the float that was written.
+    private static float ReadFloat(JsonNode? json, Schema schema, string path)
+    {
+        if (Value(json) is not { } v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return (float)ReadFloatingPoint(json, schema, path)!.Value;
+        }
+
+        return v.TryGetValue<float>(out var f) && float.IsFinite(f)
+            ? f
+            : throw new AvroValueException($"{AvroSchemaParser.Describe(json)} is outside the range of float.", path);
     }
 
     private static byte[] ReadBytes(JsonNode? json, Schema schema, int? size, string path)
