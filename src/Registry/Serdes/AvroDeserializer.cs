@@ -95,7 +95,7 @@ public sealed class AvroDeserializer : IAsyncDeserializer<GenericRecord>, IDeser
         {
             reader = _readerSchema is null ? AvroDatumReader.For(writer) : AvroDatumReader.For(writer, _readerSchema);
         }
-        catch (Exception e) when (e is SchemaException or AvroValueException)
+        catch (SchemaResolutionException e)
         {
             throw new SchemaSerdesException(
                 $"Data written with schema {id} cannot be read as {_readerSchema?.DisplayName}: {e.Message}", context, id, e);
