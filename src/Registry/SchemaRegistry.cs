@@ -86,6 +86,30 @@ public sealed class SchemaRegistry : IAsyncDisposable
         return ToRegistered(row, await GetStoredAsync(connection, row.SchemaId, cancellationToken));
     }
 
+    /// <summary>
+    /// Every registered version whose subject starts with <paramref name="prefix"/> (soft-deleted ones with
+    /// <paramref name="includeDeleted"/>), or only each subject's latest with <paramref name="latestOnly"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<RegisteredSchema>> GetSchemasAsync(string? prefix = null, bool includeDeleted = false,
+        bool latestOnly = false, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await RegistryStore.GetAllVersionsAsync(connection, prefix, cancellationToken))
+            .Where(r => includeDeleted || !r.Deleted);
+        if (latestOnly)
+        {
+            rows = rows.GroupBy(r => r.Subject, StringComparer.Ordinal).Select(g => g.Last());
+        }
+
+        var schemas = new List<RegisteredSchema>();
+        foreach (var row in rows.ToList())
+        {
+            schemas.Add(ToRegistered(row, await GetStoredAsync(connection, row.SchemaId, cancellationToken)));
+        }
+
+        return schemas;
+    }
+
     /// <summary>The ids of the schemas that reference <paramref name="subject"/> at <paramref name="version"/>.</summary>
     public async Task<IReadOnlyList<int>> GetReferencedByAsync(string subject, VersionSpec version,
         CancellationToken cancellationToken = default)

@@ -82,6 +82,26 @@ public sealed class RegistryApiTests(RegistryServer server) : IClassFixture<Regi
     }
 
     [Fact]
+    public async Task Schemas_lists_versions_by_prefix_and_latest_only()
+    {
+        var prefix = Unique("list");
+        var id1 = await _http.RegisterAsync(prefix + "-a", Record("L", Field("a", "int")));
+        var id2 = await _http.RegisterAsync(prefix + "-a", Record("L", Field("a", "int"), Field("b", "int", 0)));
+        var id3 = await _http.RegisterAsync(prefix + "-b", Record("M", Field("a", "int")));
+        var all = (await _http.GetJsonAsync($"schemas?subjectPrefix={prefix}")).Body!.AsArray();
+        all.Select(s => (s!["subject"]!.GetValue<string>(), s["version"]!.GetValue<int>(), s["id"]!.GetValue<int>()))
+            .Should().Equal((prefix + "-a", 1, id1), (prefix + "-a", 2, id2), (prefix + "-b", 1, id3));
+        var latest = (await _http.GetJsonAsync($"schemas?subjectPrefix={prefix}&latestOnly=true")).Body!.AsArray();
+        latest.Select(s => s!["id"]!.GetValue<int>()).Should().Equal(id2, id3);
+    }
+
+    [Fact]
+    public async Task Unknown_paths_answer_with_an_error_body()
+    {
+        (await _http.GetJsonAsync("no/such/path")).ShouldBeError(404, 404);
+    }
+
+    [Fact]
     public async Task Errors_carry_confluent_codes()
     {
         var subject = Unique("errors");

@@ -35,6 +35,10 @@ public static class SchemaRegistryEndpoints
         group.MapGet("/schemas/types", (SchemaRegistry registry) =>
             RegistryResult.Json(registry.SchemaTypes.Order(StringComparer.Ordinal).ToList()));
 
+        group.MapGet("/schemas", async (string? subjectPrefix, bool? deleted, bool? latestOnly, SchemaRegistry registry,
+            CancellationToken ct) =>
+            RegistryResult.Json((await registry.GetSchemasAsync(subjectPrefix, deleted ?? false, latestOnly ?? false, ct))
+                .Select(SubjectVersionResponse.From).ToList()));
         group.MapGet("/schemas/ids/{id:int}", async (int id, SchemaRegistry registry, CancellationToken ct) =>
         {
             var schema = await registry.GetSchemaAsync(id, ct);
@@ -124,6 +128,15 @@ public static class SchemaRegistryEndpoints
 
         // Confluent answers its root with an empty object; clients use it as a liveness probe.
         group.MapGet("/", () => RegistryResult.Json(new Dictionary<string, string>()));
+
+        // Unknown paths under the registry answer with an error body too. Served at the root, the registry leaves
+        // unmatched paths to the host, which other areas share.
+        if (pathBase.Trim('/').Length > 0)
+        {
+            group.MapFallback("{**path}", (HttpContext http) =>
+                RegistryResult.Error(StatusCodes.Status404NotFound, StatusCodes.Status404NotFound,
+                    $"HTTP 404 Not Found: {http.Request.Method} {http.Request.Path}"));
+        }
         return group;
     }
 

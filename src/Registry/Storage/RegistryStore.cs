@@ -42,6 +42,18 @@ internal static class RegistryStore
         return await ReadVersionsAsync(command, cancellationToken);
     }
 
+    /// <summary>Every version of every subject whose name starts with <paramref name="prefix"/>, by subject and version.</summary>
+    public static async Task<List<VersionRow>> GetAllVersionsAsync(
+        NpgsqlConnection connection, string? prefix, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT subject, version, schema_id, deleted FROM registry.subject_versions " +
+            "WHERE @prefix = '' OR starts_with(subject, @prefix) ORDER BY subject, version",
+            connection);
+        command.Parameters.AddWithValue("prefix", prefix ?? "");
+        return await ReadVersionsAsync(command, cancellationToken);
+    }
+
     private static async Task<List<VersionRow>> ReadVersionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<VersionRow>();
