@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Host.Configuration;
+using Streams.Registry;
+using Streams.Registry.Api;
 
 namespace Streams.Host.Api;
 
@@ -24,11 +26,13 @@ public static class ApiHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         // Area services: one line per area.
+        builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
+        app.MapSchemaRegistry();
 
         return app;
     }
