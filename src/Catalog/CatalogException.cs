@@ -24,3 +24,6 @@ public sealed class CrawlerRunningException(string message) : CatalogException("
 
 /// <summary>The crawler is not running, so it cannot be stopped.</summary>
 public sealed class CrawlerNotRunningException(string message) : CatalogException("CrawlerNotRunningException", message);
+
+/// <summary>A secret cannot be encrypted or decrypted (no key is configured, or the key changed).</summary>
+public sealed class GlueEncryptionException(string message) : CatalogException("GlueEncryptionException", message);

@@ -11,6 +11,13 @@ public interface ILakeStorage
     string Root { get; }
 
     /// <summary>
+    /// The canonical location of <paramref name="path"/> (an absolute local path, or <c>s3://bucket/key</c>),
+    /// without a trailing separator.
+    /// </summary>
+    /// <exception cref="LakePathException">The path is outside the root.</exception>
+    string Normalize(string path);
+
+    /// <summary>
     /// Lists the files under <paramref name="prefix"/> (a folder: its whole subtree), in path order, one page of
     /// at most <paramref name="pageSize"/> files after <paramref name="continuationToken"/>.
     /// </summary>

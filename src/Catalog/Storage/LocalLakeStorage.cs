@@ -37,6 +37,9 @@ public sealed class LocalLakeStorage : ILakeStorage
     }
 
     /// <inheritdoc />
+    public string Normalize(string path) => Resolve(path);
+
+    /// <inheritdoc />
     public Task<LakeListing> ListAsync(string prefix, string? continuationToken = null, int pageSize = 1000,
         CancellationToken cancellationToken = default)
     {

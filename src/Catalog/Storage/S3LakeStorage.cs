@@ -85,6 +85,9 @@ public sealed class S3LakeStorage : ILakeStorage, IDisposable
     }
 
     /// <inheritdoc />
+    public string Normalize(string path) => Location(ResolveKey(path).TrimEnd('/'));
+
+    /// <inheritdoc />
     public async Task<LakeListing> ListAsync(string prefix, string? continuationToken = null, int pageSize = 1000,
         CancellationToken cancellationToken = default)
     {

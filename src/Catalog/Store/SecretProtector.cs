@@ -40,6 +40,7 @@ public sealed class SecretProtector
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> bound to <paramref name="context"/>: nonce, tag, ciphertext.</summary>
+    /// <exception cref="GlueEncryptionException">No key is configured.</exception>
     public byte[] Protect(string plaintext, string context)
     {
         var key = RequireKey();
@@ -54,23 +55,32 @@ public sealed class SecretProtector
     }
 
     /// <summary>Decrypts what <see cref="Protect"/> produced for the same <paramref name="context"/>.</summary>
-    /// <exception cref="CryptographicException">The data was tampered with or the key differs.</exception>
+    /// <exception cref="GlueEncryptionException">No key is configured, or the data was tampered with or encrypted under another key.</exception>
     public string Unprotect(byte[] protectedData, string context)
     {
         var key = RequireKey();
         if (protectedData.Length < NonceSize + TagSize)
         {
-            throw new CryptographicException("The protected secret is truncated.");
+            throw new GlueEncryptionException($"The protected secret of '{context}' is truncated.");
         }
 
         var plaintext = new byte[protectedData.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(protectedData.AsSpan(0, NonceSize), protectedData.AsSpan(NonceSize + TagSize),
-            protectedData.AsSpan(NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(context));
+        try
+        {
+            aes.Decrypt(protectedData.AsSpan(0, NonceSize), protectedData.AsSpan(NonceSize + TagSize),
+                protectedData.AsSpan(NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(context));
+        }
+        catch (CryptographicException e)
+        {
+            throw new GlueEncryptionException(
+                $"The secrets of '{context}' cannot be decrypted: they were encrypted under another Streams:Catalog:SecretKey or altered ({e.Message}).");
+        }
+
         return Encoding.UTF8.GetString(plaintext);
     }
 
-    private byte[] RequireKey() => _key ?? throw new InvalidOperationException(
+    private byte[] RequireKey() => _key ?? throw new GlueEncryptionException(
         "Connection secrets need an encryption key: set Streams:Catalog:SecretKey (environment variable " +
         "STREAMS__CATALOG__SECRETKEY) to 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`.");
 }
