@@ -45,11 +45,11 @@ public sealed partial class CatalogStore
     [GeneratedRegex(@"^[A-Za-z0-9_\-.]+$")]
     private static partial Regex ValidName();
 
-    private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken,
+    private Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var command = new NpgsqlCommand(sql, connection);
+        // A data source command opens a pooled connection per execution and returns it when done.
+        var command = _dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.Add(value switch
@@ -59,8 +59,8 @@ public sealed partial class CatalogStore
             });
         }
 
-        command.Disposed += (_, _) => connection.Dispose();
-        return command;
+        _ = cancellationToken;
+        return Task.FromResult(command);
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Streams.Catalog.GlueApi;
 using Streams.Host.Configuration;
 
 namespace Streams.Host.Api;
@@ -24,11 +25,13 @@ public static class ApiHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         // Area services: one line per area.
+        builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
+        app.MapGlueApi();
 
         return app;
     }
