@@ -21,11 +21,6 @@ public sealed class AwsCliGlueTests(GlueApiServer server) : IClassFixture<GlueAp
                "Location":"s3://lake/orders/"},
              "PartitionKeys":[{"Name":"year","Type":"string"},{"Name":"month","Type":"int"}]}
             """);
-        var table = Json(await server.AwsAsync("get-table", "--database-name", "sales", "--name", "orders"));
-        table.GetProperty("Table").GetProperty("StorageDescriptor").GetProperty("Columns")[1].GetProperty("Type").GetString()
-            .Should().Be("decimal(10,2)");
-        table.GetProperty("Table").GetProperty("CreateTime").ValueKind.Should().Be(JsonValueKind.String, "awscli renders epoch timestamps as dates");
-
         var inputs = new List<string>();
         foreach (var (year, month) in new[] { ("2023", 12), ("2024", 1), ("2024", 3), ("2024", 4), ("2024", 11) })
         {
@@ -41,18 +36,9 @@ public sealed class AwsCliGlueTests(GlueApiServer server) : IClassFixture<GlueAp
         filtered.GetProperty("Partitions").EnumerateArray().Select(p => p.GetProperty("Values")[1].GetString())
             .Should().BeEquivalentTo(["4", "11"], "month is an int key, so 11 > 03 numerically");
 
-        var one = Json(await server.AwsAsync("get-partition", "--database-name", "sales", "--table-name", "orders",
-            "--partition-values", "2023", "12"));
-        one.GetProperty("Partition").GetProperty("StorageDescriptor").GetProperty("Location").GetString()
-            .Should().Be("s3://lake/orders/year=2023/month=12/");
-
         // Auto-pagination: awscli follows NextToken when the page size is 2.
         var all = Json(await server.AwsAsync("get-partitions", "--database-name", "sales", "--table-name", "orders", "--page-size", "2"));
         all.GetProperty("Partitions").GetArrayLength().Should().Be(5);
-        var firstPage = Json(await server.AwsAsync("get-partitions", "--database-name", "sales", "--table-name", "orders",
-            "--max-items", "2"));
-        firstPage.GetProperty("Partitions").GetArrayLength().Should().Be(2);
-        firstPage.GetProperty("NextToken").GetString().Should().NotBeNullOrEmpty();
     }
 
     [Fact]
@@ -65,13 +51,6 @@ public sealed class AwsCliGlueTests(GlueApiServer server) : IClassFixture<GlueAp
         await server.AwsAsync("create-database", "--database-input", """{"Name":"dupes"}""");
         var again = () => server.AwsAsync("create-database", "--database-input", """{"Name":"dupes"}""");
         (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("(AlreadyExistsException)");
-
-        await server.AwsAsync("create-table", "--database-name", "dupes", "--table-input",
-            """{"Name":"t","StorageDescriptor":{"Columns":[{"Name":"a","Type":"int"}]},"PartitionKeys":[{"Name":"k","Type":"int"}]}""");
-        var badExpression = () => server.AwsAsync("get-partitions", "--database-name", "dupes", "--table-name", "t",
-            "--expression", "nokey = '1'");
-        (await badExpression.Should().ThrowAsync<InvalidOperationException>()).Which.Message
-            .Should().Contain("(InvalidInputException)").And.Contain("'nokey' is not a partition key");
     }
 
     [Fact]
@@ -84,21 +63,5 @@ public sealed class AwsCliGlueTests(GlueApiServer server) : IClassFixture<GlueAp
         (await wrongSecret.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("InvalidSignatureException");
 
         Json(await server.AwsAsync("get-databases")).GetProperty("DatabaseList").ValueKind.Should().Be(JsonValueKind.Array);
-    }
-
-    [Fact]
-    public async Task Table_versions_keep_the_previous_schema()
-    {
-        await server.AwsAsync("create-database", "--database-input", """{"Name":"versions"}""");
-        await server.AwsAsync("create-table", "--database-name", "versions", "--table-input",
-            """{"Name":"events","StorageDescriptor":{"Columns":[{"Name":"id","Type":"int"}]}}""");
-        await server.AwsAsync("update-table", "--database-name", "versions", "--table-input",
-            """{"Name":"events","StorageDescriptor":{"Columns":[{"Name":"id","Type":"bigint"},{"Name":"name","Type":"string"}]}}""");
-        var versions = Json(await server.AwsAsync("get-table-versions", "--database-name", "versions", "--table-name", "events"))
-            .GetProperty("TableVersions").EnumerateArray().ToList();
-        versions.Select(v => v.GetProperty("VersionId").GetString()).Should().Equal("2", "1");
-        versions[1].GetProperty("Table").GetProperty("StorageDescriptor").GetProperty("Columns")[0].GetProperty("Type").GetString()
-            .Should().Be("int");
-        versions[0].GetProperty("Table").GetProperty("StorageDescriptor").GetProperty("Columns").GetArrayLength().Should().Be(2);
     }
 }
