@@ -54,7 +54,7 @@ public sealed class S3LakeStorage : ILakeStorage, IDisposable
         string key;
         if (path.StartsWith("s3://", StringComparison.Ordinal) || path.StartsWith("s3a://", StringComparison.Ordinal))
         {
-            var (bucket, rest) = ParseRoot(path);
+            var (bucket, rest) = ParseLocation(path);
             if (bucket != _bucket)
             {
                 throw new LakePathException(path, Root, $"bucket '{bucket}' is not the lake's bucket");
@@ -94,25 +94,29 @@ public sealed class S3LakeStorage : ILakeStorage, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var key = ResolveKey(prefix);
         var folder = key.Length == 0 || key.EndsWith('/') ? key : key + "/";
-        var response = await _client.ListObjectsV2Async(new ListObjectsV2Request
+        // ListObjects (v1) pages by marker, the last key returned, which is also this storage's continuation
+        // token; it works on every S3 implementation (s3rver cannot issue V2 continuation tokens on Node 20).
+        var response = await _client.ListObjectsAsync(new ListObjectsRequest
         {
             BucketName = _bucket,
             Prefix = folder,
-            ContinuationToken = continuationToken,
+            Marker = continuationToken is null ? null : ResolveKey(continuationToken),
             MaxKeys = pageSize,
         }, cancellationToken);
-        var objects = (response.S3Objects ?? [])
+        var listed = response.S3Objects ?? [];
+        var objects = listed
             .Where(o => !o.Key.EndsWith('/'))
             .Select(o => new LakeObject(Location(o.Key), o.Size ?? 0, o.ETag?.Trim('"') ?? "",
                 o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue))
             .ToList();
+        var next = response.IsTruncated == true && listed.Count > 0 ? Location(listed[^1].Key) : null;
         if (objects.Count == 0 && continuationToken is null && key.Length > 0 && !key.EndsWith('/')
             && await GetAsync(prefix, cancellationToken) is { } single)
         {
             objects.Add(single);
         }
 
-        return new LakeListing(objects, response.IsTruncated == true ? response.NextContinuationToken : null);
+        return new LakeListing(objects, next);
     }
 
     /// <inheritdoc />
@@ -213,6 +217,12 @@ public sealed class S3LakeStorage : ILakeStorage, IDisposable
 
     private static (string Bucket, string Prefix) ParseRoot(string root)
     {
+        var (bucket, prefix) = ParseLocation(root);
+        return (bucket, prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/");
+    }
+
+    private static (string Bucket, string Key) ParseLocation(string root)
+    {
         var scheme = root.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0 || root[..scheme] is not ("s3" or "s3a"))
         {
@@ -228,7 +238,7 @@ public sealed class S3LakeStorage : ILakeStorage, IDisposable
             throw new ArgumentException($"'{root}' names no bucket.", nameof(root));
         }
 
-        return (bucket, prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/");
+        return (bucket, prefix);
     }
 
     /// <summary>Disposes the GET response with the stream read from it.</summary>
