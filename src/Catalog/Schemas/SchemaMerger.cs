@@ -55,13 +55,23 @@ public static class SchemaMerger
     {
         for (var i = 0; i < branches.Count; i++)
         {
-            if (TryCombine(branches[i], branch) is { } combined)
+            if (TryCombine(branches[i], branch) is not { } combined)
             {
-                branches.RemoveAt(i);
-                // Widening may make the result combinable with another branch (int + double when long is there).
-                Fold(branches, combined);
-                return;
+                continue;
             }
+
+            // Keep the branch's position; widening may let it absorb a later branch (int + double when long is there).
+            branches[i] = combined;
+            for (var j = branches.Count - 1; j > i; j--)
+            {
+                if (TryCombine(branches[i], branches[j]) is { } absorbed)
+                {
+                    branches[i] = absorbed;
+                    branches.RemoveAt(j);
+                }
+            }
+
+            return;
         }
 
         branches.Add(branch);
