@@ -13,6 +13,7 @@ public static class StreamsCli
             "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(FormatCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(CrawlCommand.Create());
         return root;
