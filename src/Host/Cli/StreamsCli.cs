@@ -15,6 +15,8 @@ public static class StreamsCli
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(FormatCommand.Create());
         root.Subcommands.Add(RegistryCommand.Create());
+        root.Subcommands.Add(CatalogCommand.Create());
+        root.Subcommands.Add(CrawlCommand.Create());
         return root;
     }
 }
