@@ -151,15 +151,16 @@ public sealed class ServingStore(NpgsqlDataSource dataSource)
 
         var s = ServingMigrations.Schema;
         var time = Q(output.TimeColumn);
-        await using (var swap = new NpgsqlCommand($"""
-                         UPDATE {s}.outputs SET generation = $2, watermark = $3, swapped_at = now() WHERE name = $1;
-                         DELETE FROM {s}.{Q(output.BatchTable)} WHERE {GenerationColumn} <> $2;
-                         DELETE FROM {s}.{Q(output.SpeedTable)} p USING {s}.outputs o WHERE o.name = $1 AND p.{time} < {WatermarkExpression(output)};
-                         """, connection))
+        await using (var swap = new NpgsqlBatch(connection)
+                     {
+                         BatchCommands =
+                         {
+                             Command($"UPDATE {s}.outputs SET generation = $2, watermark = $3, swapped_at = now() WHERE name = $1", output.Name, generation, watermark),
+                             Command($"DELETE FROM {s}.{Q(output.BatchTable)} WHERE {GenerationColumn} <> $1", generation),
+                             Command($"DELETE FROM {s}.{Q(output.SpeedTable)} p USING {s}.outputs o WHERE o.name = $1 AND p.{time} < {WatermarkExpression(output)}", output.Name),
+                         },
+                     })
         {
-            swap.Parameters.Add(new NpgsqlParameter { Value = output.Name });
-            swap.Parameters.Add(new NpgsqlParameter { Value = generation });
-            swap.Parameters.Add(new NpgsqlParameter { Value = watermark });
             await swap.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -337,6 +338,17 @@ public sealed class ServingStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = positions.Select(p => p.Partition).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = positions.Select(p => p.Offset).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
     }
 
     private static string Stage(ServingOutputDefinition output) => Q("stage_" + output.Name);

@@ -21,7 +21,7 @@ public static class QueryResultFormatter
     {
         var cells = result.Rows.Select(r => r.Select(Text).ToArray()).ToList();
         var widths = result.Columns.Select((c, i) => Math.Max(c.Name.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
-        var numeric = result.Columns.Select(c => c.Type is "integer" or "bigint" or "smallint" or "numeric" or "real" or "double precision").ToArray();
+        var numeric = result.Columns.Select(c => c.Type is "integer" or "bigint" or "smallint" or "real" or "double precision" || c.Type.StartsWith("numeric", StringComparison.Ordinal)).ToArray();
         var text = new StringBuilder();
         text.AppendLine(string.Join(" | ", result.Columns.Select((c, i) => c.Name.PadRight(widths[i]))).TrimEnd());
         text.AppendLine(string.Join("-+-", widths.Select(w => new string('-', w))));
