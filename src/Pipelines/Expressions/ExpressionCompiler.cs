@@ -33,6 +33,10 @@ public static partial class ExpressionCompiler
         return new CompiledExpression(text, bound.Kind, Binder.ResultSchema(bound), result);
     }
 
+    /// <summary>Checks the syntax of <paramref name="text"/> without a schema (types are checked by <see cref="Compile"/>).</summary>
+    /// <exception cref="ExpressionException">The expression does not parse.</exception>
+    public static void Validate(string text, string? column = null) => Parser.Parse(text, column);
+
     /// <summary>Compiles a condition: the expression must be boolean (a null result counts as false where it is used).</summary>
     public static CompiledExpression CompilePredicate(string text, RecordSchema schema, string? column = null)
     {

@@ -9,7 +9,7 @@ namespace Streams.Pipelines.Transforms;
 public abstract class Transform
 {
     /// <summary>The transform's name in messages and dead letters, e.g. <c>transforms[2] (filter)</c>.</summary>
-    public string Label { get; init; } = "";
+    public string Label { get; set; } = "";
 
     /// <summary>The spec keyword, e.g. <c>filter</c>.</summary>
     public abstract string Kind { get; }
