@@ -228,7 +228,7 @@ internal sealed class Parser
         {
             case TokenKind.Integer:
                 return long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer)
-                    ? new LiteralSyntax(integer is >= int.MinValue and <= int.MaxValue ? (int)integer : integer, token.Position)
+                    ? new LiteralSyntax(integer is >= int.MinValue and <= int.MaxValue ? (object)(int)integer : integer, token.Position)
                     : throw Error(token, $"Integer literal {token.Text} is out of range");
             case TokenKind.Number:
                 return new LiteralSyntax(double.Parse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture), token.Position);
