@@ -55,9 +55,10 @@ public sealed class ApplyMappingTransform(IReadOnlyList<FieldMapping> mappings) 
             var node = root;
             for (var i = 0; i < segments.Length - 1; i++)
             {
-                if (node.Children.Find(c => c.Name == segments[i]) is { } existing)
+                var existing = node.Children.FindIndex(c => c.Name == segments[i]);
+                if (existing >= 0)
                 {
-                    node = existing.Child ?? throw Error($"target '{mapping.To}' nests into '{segments[i]}', which another mapping sets as a value");
+                    node = node.Children[existing].Child ?? throw Error($"target '{mapping.To}' nests into '{segments[i]}', which another mapping sets as a value");
                 }
                 else
                 {
