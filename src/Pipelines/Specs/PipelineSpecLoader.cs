@@ -338,7 +338,7 @@ public static partial class PipelineSpecLoader
         public bool IsSequence => node is YamlSequenceNode;
 
         public PipelineSpecException Error(string detail) =>
-            new($"{file} line {node.Start.Line}{(path.Length > 0 ? $", {path}" : "")}: {detail}.");
+            new($"{file} line {node.Start.Line}{(path.Length > 0 ? $", {path}" : "")}: {detail.TrimEnd('.')}.");
 
         private YamlMappingNode Mapping() => node as YamlMappingNode ?? throw Error("expected a mapping (key: value)");
 

@@ -118,7 +118,7 @@ public static class ModelCast
     };
 
     private static InvalidCastException Fail(object value, Schema target, string? detail = null) =>
-        new($"Cannot cast {ValueEquality.Format(value)} ({value.GetType().Name}) to {target.DisplayName}{(detail is null ? "" : ": " + detail)}.");
+        new($"Cannot cast {ValueEquality.Format(value)} ({value.GetType().Name}) to {target.DisplayName}{(detail is null ? "" : ": " + detail.TrimEnd('.'))}.");
 
     private static long ToLong(object value) => value switch
     {
