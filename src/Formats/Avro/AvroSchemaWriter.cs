@@ -49,13 +49,13 @@ public static class AvroSchemaWriter
 
     private sealed class State(Utf8JsonWriter writer)
     {
-        private readonly HashSet<string> _defined = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, NamedSchema> _defined = new(StringComparer.Ordinal);
 
         public void Write(Schema schema, string? ns)
         {
             switch (schema)
             {
-                case NamedSchema named when _defined.Contains(named.FullName):
+                case NamedSchema named when CanonicalForm.IsRepeat(named, _defined):
                     writer.WriteStringValue(Reference(named.Name, ns));
                     break;
                 case NamedSchema named:
@@ -105,7 +105,6 @@ public static class AvroSchemaWriter
 
         private void WriteNamed(NamedSchema named, string? ns)
         {
-            _defined.Add(named.FullName);
             var own = named.Name.Namespace;
             writer.WriteStartObject();
             writer.WriteString("type", named switch
