@@ -52,7 +52,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
     }
 
     /// <summary>The schema types this registry accepts.</summary>
-    public IReadOnlyCollection<string> SchemaTypes => _formats.Keys;
+    public IReadOnlyCollection<string> SupportedSchemaTypes => _formats.Keys;
 
     /// <summary>Creates or upgrades the registry's tables. Idempotent and safe to run from several hosts at once.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
@@ -622,7 +622,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
         }
 
         var references = submission.References ?? [];
-        var parsed = await ParseAsync(connection, Streams.Registry.SchemaTypes.Normalize(submission.SchemaType), submission.Schema,
+        var parsed = await ParseAsync(connection, SchemaTypes.Normalize(submission.SchemaType), submission.Schema,
             references, 0, cancellationToken);
         return (parsed, references);
     }

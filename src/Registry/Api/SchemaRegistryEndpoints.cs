@@ -33,7 +33,7 @@ public static class SchemaRegistryEndpoints
         group.AddEndpointFilter(HandleErrorsAsync);
 
         group.MapGet("/schemas/types", (SchemaRegistry registry) =>
-            RegistryResult.Json(registry.SchemaTypes.Order(StringComparer.Ordinal).ToList()));
+            RegistryResult.Json(registry.SupportedSchemaTypes.Order(StringComparer.Ordinal).ToList()));
 
         group.MapGet("/schemas", async (string? subjectPrefix, bool? deleted, bool? latestOnly, SchemaRegistry registry,
             CancellationToken ct) =>
