@@ -14,7 +14,8 @@ namespace Streams.Formats.Avro;
 /// A named type is defined at its first occurrence (depth first, in field order) and referenced by name
 /// afterwards, with the shortest name that resolves back to it: the simple name inside its own namespace,
 /// the full name elsewhere. A definition states its <c>namespace</c> only when it differs from the
-/// enclosing one (<c>""</c> for the null namespace inside a namespaced type). Primitives without
+/// enclosing one (<c>""</c> for the null namespace inside a namespaced type). Aliases are written as full
+/// names. Primitives without
 /// annotations are written as bare names. For the normalised form use <see cref="CanonicalForm"/>.
 /// </remarks>
 public static class AvroSchemaWriter
@@ -128,7 +129,8 @@ public static class AvroSchemaWriter
                 writer.WriteStartArray("aliases");
                 foreach (var alias in named.Aliases)
                 {
-                    writer.WriteStringValue(Reference(alias, own));
+                    // Full names: python3-avro compares aliases as written, without qualifying them.
+                    writer.WriteStringValue(alias.FullName);
                 }
 
                 writer.WriteEndArray();

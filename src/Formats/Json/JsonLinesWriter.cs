@@ -13,7 +13,8 @@ public sealed class JsonLinesWriter : IRecordWriter
 {
     private const int FlushThreshold = 64 * 1024;
 
-    private readonly Stream _stream;
+    private readonly Stream? _stream;
+    private readonly TextWriter? _text;
     private readonly bool _leaveOpen;
     private readonly ByteBuffer _buffer = new(FlushThreshold * 2);
     private readonly Utf8JsonWriter _json;
@@ -22,10 +23,23 @@ public sealed class JsonLinesWriter : IRecordWriter
 
     /// <summary>Creates a writer of <paramref name="schema"/> values onto <paramref name="stream"/>.</summary>
     public JsonLinesWriter(Stream stream, Schema schema, bool leaveOpen = false)
+        : this(schema, leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(schema);
         _stream = stream;
+    }
+
+    /// <summary>Creates a writer of <paramref name="schema"/> values onto a text writer (such as the console); it is left open.</summary>
+    public JsonLinesWriter(TextWriter writer, Schema schema)
+        : this(schema, leaveOpen: true)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        _text = writer;
+    }
+
+    private JsonLinesWriter(Schema schema, bool leaveOpen)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
         _leaveOpen = leaveOpen;
         Schema = schema;
         _render = JsonValueRenderer.Compile(schema);
@@ -68,6 +82,9 @@ public sealed class JsonLinesWriter : IRecordWriter
         {
             _render(_json, record);
             _json.Flush();
+
+            // Each line is its own JSON document: without a reset the writer would put a comma before the next.
+            _json.Reset();
         }
         catch
         {
@@ -81,7 +98,16 @@ public sealed class JsonLinesWriter : IRecordWriter
 
     private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
     {
-        await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        if (_stream is not null)
+        {
+            await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _text!.WriteAsync(System.Text.Encoding.UTF8.GetString(_buffer.WrittenSpan).AsMemory(), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         _buffer.Clear();
     }
 
@@ -96,14 +122,21 @@ public sealed class JsonLinesWriter : IRecordWriter
         try
         {
             await FlushBufferAsync(CancellationToken.None).ConfigureAwait(false);
-            await _stream.FlushAsync().ConfigureAwait(false);
+            if (_stream is not null)
+            {
+                await _stream.FlushAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _text!.FlushAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
             _disposed = true;
             await _json.DisposeAsync().ConfigureAwait(false);
             _buffer.Dispose();
-            if (!_leaveOpen)
+            if (!_leaveOpen && _stream is not null)
             {
                 await _stream.DisposeAsync().ConfigureAwait(false);
             }

@@ -17,7 +17,7 @@ internal static class JsonValueParser
 {
     internal delegate object? Parse(JsonElement json);
 
-    public static Parse Compile(Schema schema) => new Compiler().Compile(schema, AvroDatumWriter.RootPath(schema));
+    public static Parse Compile(Schema schema) => new Compiler().Compile(schema, "");
 
     private sealed class Compiler
     {

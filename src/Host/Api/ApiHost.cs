@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Streams.Catalog.GlueApi;
 using Streams.Host.Configuration;
 using Streams.Registry;
 using Streams.Registry.Api;
@@ -27,12 +28,14 @@ public static class ApiHost
 
         // Area services: one line per area.
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
+        builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();
+        app.MapGlueApi();
 
         return app;
     }

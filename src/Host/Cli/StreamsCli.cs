@@ -12,7 +12,11 @@ public static class StreamsCli
             "Streams: a self-hosted AWS Glue for Kafka streams and data-lake files. " +
             "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
         root.Subcommands.Add(DevCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(FormatCommand.Create());
         root.Subcommands.Add(RegistryCommand.Create());
+        root.Subcommands.Add(CatalogCommand.Create());
+        root.Subcommands.Add(CrawlCommand.Create());
         return root;
     }
 }

@@ -7,12 +7,12 @@ namespace Streams.Formats.Tests.Avro;
 public sealed class AvroSchemaWriterTests
 {
     private const string Full = """
-        {"type":"record","name":"Order","namespace":"com.acme","doc":"An order.","aliases":["Old","legacy.Order"],
+        {"type":"record","name":"Order","namespace":"com.acme","doc":"An order.","aliases":["com.acme.Old","legacy.Order"],
          "fields":[
            {"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"The id.","order":"descending","aliases":["orderId"],"pii":true},
            {"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","DONE"],"default":"NEW","doc":"s","x":[1]},"default":"DONE"},
            {"name":"prev","type":["null","Status"],"default":null},
-           {"name":"hash","type":{"type":"fixed","name":"Hash","namespace":"com.acme.crypto","size":16,"aliases":["Digest"]}},
+           {"name":"hash","type":{"type":"fixed","name":"Hash","namespace":"com.acme.crypto","size":16,"aliases":["com.acme.crypto.Digest"]}},
            {"name":"again","type":"com.acme.crypto.Hash"},
            {"name":"price","type":{"type":"fixed","name":"Money","size":8,"logicalType":"decimal","precision":18,"scale":4}},
            {"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},
@@ -53,7 +53,7 @@ public sealed class AvroSchemaWriterTests
         root["namespace"]!.GetValue<string>().Should().Be("com.acme");
         fields[2]!["type"]![1]!.GetValue<string>().Should().Be("Status");
         fields[3]!["type"]!["namespace"]!.GetValue<string>().Should().Be("com.acme.crypto");
-        fields[3]!["type"]!["aliases"]![0]!.GetValue<string>().Should().Be("Digest");
+        fields[3]!["type"]!["aliases"]![0]!.GetValue<string>().Should().Be("com.acme.crypto.Digest", "aliases are written in full");
         fields[4]!["type"]!.GetValue<string>().Should().Be("com.acme.crypto.Hash");
         fields[10]!["type"]!["namespace"]!.GetValue<string>().Should().Be("");
         json.Should().Contain("\"é\\\"<>\"", "only what JSON requires is escaped");

@@ -16,11 +16,16 @@ public sealed class RandomSchemaGenerator
     private readonly Random _random;
     private readonly RandomValueGenerator _values;
     private readonly List<NamedSchema> _defined = [];
+    private readonly bool _includeErrors;
     private int _counter;
 
-    /// <summary>Creates a generator; <paramref name="maxDepth"/> bounds the nesting of complex types.</summary>
-    public RandomSchemaGenerator(int seed, int maxDepth = 4)
+    /// <summary>
+    /// Creates a generator; <paramref name="maxDepth"/> bounds the nesting of complex types and
+    /// <paramref name="includeErrors"/> allows Avro <c>error</c> records (which python3-avro's compatibility checker rejects).
+    /// </summary>
+    public RandomSchemaGenerator(int seed, int maxDepth = 4, bool includeErrors = true)
     {
+        _includeErrors = includeErrors;
         _random = new Random(seed);
         _values = new RandomValueGenerator(seed ^ 0x5EED);
         MaxDepth = maxDepth;
@@ -147,7 +152,7 @@ public sealed class RandomSchemaGenerator
     private RecordSchema Record(int depth, string? ns)
     {
         var name = NewName("R", ns);
-        var record = new RecordSchema(name, null, Doc(), Aliases(name.Namespace), isError: _random.Next(20) == 0, Properties());
+        var record = new RecordSchema(name, null, Doc(), Aliases(name.Namespace), isError: _random.Next(20) == 0 && _includeErrors, Properties());
         var fields = new List<Field>();
         var fieldCount = depth >= MaxDepth ? _random.Next(0, 3) : _random.Next(0, 6);
         for (var i = 0; i < fieldCount; i++)
