@@ -149,7 +149,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
 
     /// <summary>
     /// Registers <paramref name="submission"/> under <paramref name="subject"/> and returns its global id and
-    /// version. A schema already registered there (same canonical form and references) returns its existing
+    /// version. A schema already registered there (same normalized form and references) returns its existing
     /// version; otherwise the schema must be compatible with the subject's earlier versions at the subject's
     /// compatibility level (not checked in IMPORT mode).
     /// </summary>
@@ -241,7 +241,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
     public async Task<RegisteredSchema> LookUpAsync(string subject, SchemaSubmission submission, bool normalize = false,
         bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
-        _ = normalize; // Identity is by canonical form, so a normalized and a verbatim lookup find the same schema.
+        _ = normalize; // Identity is by the normalized form, so a normalized and a verbatim lookup find the same schema.
         await using var connection = await OpenAsync(cancellationToken);
         var rows = Visible(subject, await RegistryStore.GetVersionsAsync(connection, subject, cancellationToken), includeDeleted);
         var (parsed, references) = await ParseSubmissionAsync(connection, submission, cancellationToken);
@@ -675,7 +675,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
         return _parsed.GetOrAdd(id, parsed);
     }
 
-    /// <summary>What makes two registrations the same schema: type, canonical form and references.</summary>
+    /// <summary>What makes two registrations the same schema: type, the format's canonical (identity) form and references.</summary>
     private static byte[] Identity(ParsedSchema parsed, IReadOnlyList<SchemaReference> references)
     {
         var key = new StringBuilder(parsed.Format.SchemaType).Append('\n').Append(parsed.Canonical);
