@@ -184,13 +184,19 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
             return;
         }
 
-        var compressed = _compressed;
-        compressed.Clear();
-        _codec.Compress(_block.WrittenSpan, compressed);
+        // The null codec writes the encoded records as they are; other codecs compress them first.
+        ReadOnlySpan<byte> data = _block.WrittenSpan;
+        if (!ReferenceEquals(_codec, AvroCodec.Null))
+        {
+            _compressed.Clear();
+            _codec.Compress(data, _compressed);
+            data = _compressed.WrittenSpan;
+        }
+
         var writer = new AvroWriter(_output);
         writer.WriteLong(_blockCount);
-        writer.WriteLong(compressed.Length);
-        writer.WriteFixed(compressed.WrittenSpan);
+        writer.WriteLong(data.Length);
+        writer.WriteFixed(data);
         writer.WriteFixed(_sync);
         writer.Flush();
         _block.Clear();

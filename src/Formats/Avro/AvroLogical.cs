@@ -31,20 +31,7 @@ internal static class AvroLogical
             return null;
         }
 
-        var valid = (logical.Name, schema.Type) switch
-        {
-            (LogicalType.DecimalName, SchemaType.Bytes) => logical.Precision > 0,
-            (LogicalType.DecimalName, SchemaType.Fixed) => logical.Precision > 0,
-            (LogicalType.UuidName, SchemaType.String) => true,
-            (LogicalType.UuidName, SchemaType.Fixed) => ((FixedSchema)schema).Size == 16,
-            (LogicalType.DateName, SchemaType.Int) => true,
-            (LogicalType.TimeMillisName, SchemaType.Int) => true,
-            (LogicalType.DurationName, SchemaType.Fixed) => ((FixedSchema)schema).Size == 12,
-            (LogicalType.TimeMicrosName or LogicalType.TimestampMillisName or LogicalType.TimestampMicrosName
-                or LogicalType.TimestampNanosName or LogicalType.LocalTimestampMillisName
-                or LogicalType.LocalTimestampMicrosName or LogicalType.LocalTimestampNanosName, SchemaType.Long) => true,
-            _ => false,
-        };
+        var valid = AvroLogicalTypes.IsValidOn(logical, schema.Type, (schema as FixedSchema)?.Size ?? 0);
         return valid ? logical.Name : null;
     }
 
