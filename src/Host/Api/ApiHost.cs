@@ -29,6 +29,7 @@ public static class ApiHost
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
+        app.MapQuery(options);
 
         return app;
     }

@@ -12,6 +12,8 @@ public static class StreamsCli
             "Streams: a self-hosted AWS Glue for Kafka streams and data-lake files. " +
             "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
         root.Subcommands.Add(DevCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(ViewsCommand.Create());
         return root;
     }
 }
