@@ -50,7 +50,23 @@ public sealed class PipelineServingTests
     [Fact]
     public async Task Speed_and_batch_layers_compute_the_same_serving_rows_from_one_spec()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        var db = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            await SpeedAndBatchAsync(db);
+        }
+        finally
+        {
+            // The serving migrations create a cluster-wide reader role for the database: drop both.
+            await db.DisposeAsync();
+            await using var server = NpgsqlDataSource.Create(TestPostgres.ServerConnectionString);
+            await using var drop = server.CreateCommand($"DROP ROLE IF EXISTS \"{ServingMigrations.ReaderRoleName(db.Name)}\"");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task SpeedAndBatchAsync(TestDatabase db)
+    {
         await using var dataSource = NpgsqlDataSource.Create(db.ConnectionString);
         await ServingMigrations.ApplyAsync(dataSource);
         var store = new ServingStore(dataSource);

@@ -6,11 +6,11 @@ using static Streams.Serving.Tests.ServingTestData;
 
 namespace Streams.Serving.Tests;
 
-public sealed class ServingQueryTests : IClassFixture<PostgresFixture>
+public sealed class ServingQueryTests : IClassFixture<ServingDatabaseFixture>
 {
-    private readonly PostgresFixture _fixture;
+    private readonly ServingDatabaseFixture _fixture;
 
-    public ServingQueryTests(PostgresFixture fixture) => _fixture = fixture;
+    public ServingQueryTests(ServingDatabaseFixture fixture) => _fixture = fixture;
 
     private async Task<(NpgsqlDataSource Admin, ServingQuery Query)> SetUpAsync(QueryOptions? options = null)
     {
