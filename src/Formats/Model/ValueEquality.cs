@@ -87,7 +87,7 @@ public sealed class ValueEquality : IEqualityComparer<object?>
         string s => $"\"{s}\"",
         byte[] b => "0x" + Convert.ToHexString(b),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        IDictionary map => "{" + string.Join(", ", map.Cast<DictionaryEntry>().Select(e => $"{e.Key}: {Format(e.Value)}")) + "}",
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{k}: {Format(map[k])}")) + "}",
         IList list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
         _ => value.ToString() ?? "",
     };

@@ -14,6 +14,7 @@ public static class StreamsCli
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(ViewsCommand.Create());
+        root.Subcommands.Add(FormatCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Text.Json;
+using Streams.Formats;
+using Streams.Formats.Avro;
+using Streams.Formats.Json;
+using Streams.Formats.Model;
+
+namespace Streams.Host.Cli;
+
+/// <summary>
+/// <c>streams format</c>: look into and convert record files (<c>.avro</c>, <c>.jsonl</c>, and whatever
+/// <see cref="RecordFiles"/> knows). Exit codes: 0 success, 1 bad data or file, 2 usage.
+/// </summary>
+public static class FormatCommand
+{
+    private const int BadData = 1;
+    private const int Usage = 2;
+
+    /// <summary>Creates the command with its <c>cat</c>, <c>schema</c> and <c>convert</c> subcommands.</summary>
+    public static Command Create()
+    {
+        var command = new Command("format", "Read, inspect and convert record files (Avro, JSON lines) by extension.");
+        command.Subcommands.Add(Cat());
+        command.Subcommands.Add(SchemaCommand());
+        command.Subcommands.Add(Convert());
+        return command;
+    }
+
+    private static Option<FileInfo?> SchemaOption(string description) => new("--schema")
+    {
+        Description = description,
+    };
+
+    private static Command Cat()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The file to print." };
+        var limit = new Option<long?>("--limit") { Description = "Print at most this many records." };
+        var schema = SchemaOption("An Avro schema (.avsc) to read the records as: resolved from an Avro file's schema, required for JSON lines.");
+        var command = new Command("cat", "Print the records of a file as JSON lines on standard output.") { file, limit, schema };
+        command.SetAction((r, ct) => Run(r, async (output, _) =>
+        {
+            var max = r.GetValue(limit);
+            if (max is < 0)
+            {
+                throw new UsageException("--limit must not be negative.");
+            }
+
+            var path = r.GetValue(file)!.FullName;
+            await using var reader = await OpenReaderAsync(path, ReadSchema(r.GetValue(schema)), ct);
+            await using var writer = new JsonLinesWriter(output, reader.Schema);
+            var count = 0L;
+            while (count < (max ?? long.MaxValue) && await reader.ReadBatchAsync(ct) is { } batch)
+            {
+                foreach (var record in batch)
+                {
+                    if (count++ >= (max ?? long.MaxValue))
+                    {
+                        break;
+                    }
+
+                    await writer.WriteAsync(record, ct);
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command SchemaCommand()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A file that stores its schema (Avro)." };
+        var command = new Command("schema", "Print the schema a file was written with, as pretty JSON.") { file };
+        command.SetAction((r, ct) => Run(r, async (output, _) =>
+        {
+            var path = r.GetValue(file)!.FullName;
+            var format = GetFormat(path);
+            if (!format.StoresSchema)
+            {
+                throw new UsageException($"{path}: {format.Name} files carry no schema.");
+            }
+
+            await using var reader = await OpenReaderAsync(path, null, ct);
+            await output.WriteLineAsync(AvroSchemaWriter.ToJson(reader.Schema, indented: true).AsMemory(), ct);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Convert()
+    {
+        var input = new Argument<FileInfo>("IN") { Description = "The file to read." };
+        var output = new Argument<FileInfo>("OUT") { Description = "The file to write (replaced if it exists); its extension picks the format." };
+        var codec = new Option<string?>("--codec") { Description = "Compression of the output: null, deflate or snappy (Avro)." };
+        var schema = SchemaOption("An Avro schema (.avsc) for the records: required when IN is JSON lines; for Avro input, the schema to resolve to.");
+        var command = new Command("convert", "Convert a record file to another format, by the extensions of IN and OUT.")
+        {
+            input, output, codec, schema,
+        };
+        command.SetAction((r, ct) => Run(r, async (console, _) =>
+        {
+            var inPath = r.GetValue(input)!.FullName;
+            var outPath = r.GetValue(output)!.FullName;
+            var codecName = r.GetValue(codec);
+            if (codecName is not null && AvroCodec.FromName(codecName) is null)
+            {
+                throw new UsageException($"Unknown codec '{codecName}'; use one of: {string.Join(", ", AvroCodec.SupportedNames)}.");
+            }
+
+            var outFormat = GetFormat(outPath);
+            if (codecName is not null and not "null" && outFormat is not AvroRecordFileFormat)
+            {
+                throw new UsageException($"--codec {codecName} applies to Avro output, not to {outFormat.Name}.");
+            }
+
+            await using var reader = await OpenReaderAsync(inPath, ReadSchema(r.GetValue(schema)), ct);
+            var count = 0L;
+            await using (var writer = await RecordFiles.OpenWriterAsync(outPath, reader.Schema, new RecordFileOptions { Codec = codecName }, ct))
+            {
+                while (await reader.ReadBatchAsync(ct) is { } batch)
+                {
+                    foreach (var record in batch)
+                    {
+                        try
+                        {
+                            await writer.WriteAsync(record, ct);
+                        }
+                        catch (AvroValueException e)
+                        {
+                            throw new DataException($"{outPath}: record {count} cannot be written: {e.Message}");
+                        }
+
+                        count++;
+                    }
+                }
+            }
+
+            await r.InvocationConfiguration.Error.WriteLineAsync($"{count} records written to {outPath}.".AsMemory(), ct);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs an action, turning the errors users cause into a message on standard error and an exit code.</summary>
+    private static async Task<int> Run(ParseResult result, Func<TextWriter, CancellationToken, Task<int>> action)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        try
+        {
+            return await action(output, CancellationToken.None);
+        }
+        catch (UsageException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Usage;
+        }
+        catch (Exception e) when (e is RecordFileException or DataException or SchemaResolutionException or AvroValueException)
+        {
+            await output.FlushAsync();
+            await error.WriteLineAsync($"error: {e.Message}");
+            return BadData;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return BadData;
+        }
+    }
+
+    private static RecordFileFormat GetFormat(string path) =>
+        RecordFiles.FindFormat(path) ?? throw new UsageException(
+            $"{path}: unknown file type '{Path.GetExtension(path)}'; supported: {string.Join(", ", RecordFiles.Formats.SelectMany(f => f.Extensions))}.");
+
+    private static async Task<IRecordReader> OpenReaderAsync(string path, Schema? schema, CancellationToken cancellationToken)
+    {
+        var format = GetFormat(path);
+        if (!format.StoresSchema && schema is null)
+        {
+            throw new UsageException($"{path}: {format.Name} files carry no schema; give one with --schema FILE.avsc.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+
+        return await RecordFiles.OpenReaderAsync(path, new RecordFileOptions { Schema = schema }, cancellationToken);
+    }
+
+    private static Schema? ReadSchema(FileInfo? file)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        if (!file.Exists)
+        {
+            throw new UsageException($"{file.FullName}: no such schema file.");
+        }
+
+        try
+        {
+            return AvroSchemaParser.Parse(File.ReadAllText(file.FullName));
+        }
+        catch (Exception e) when (e is SchemaException or JsonException)
+        {
+            throw new UsageException($"{file.FullName}: not a valid Avro schema: {e.Message}");
+        }
+    }
+
+    /// <summary>The command line asks for something impossible (exit code 2).</summary>
+    private sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>The data cannot be converted (exit code 1).</summary>
+    private sealed class DataException(string message) : Exception(message);
+}

@@ -1,0 +1,9 @@
+using Streams.Formats.Avro;
+using Streams.Formats.Model;
+
+namespace Streams.Formats.Tests.Avro;
+
+internal static class AvroSkipperAccess
+{
+    public static void Skip(Schema schema, ref AvroReader reader) => AvroSkipper.For(schema)(ref reader);
+}

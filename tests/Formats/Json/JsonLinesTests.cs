@@ -1,0 +1,123 @@
+using System.Text;
+using Streams.Formats.Json;
+using Streams.Formats.Model;
+using Streams.Formats.Tests.Avro;
+
+namespace Streams.Formats.Tests.Json;
+
+public sealed class JsonLinesTests
+{
+    private static readonly RecordSchema Order = new(new SchemaName("Order", "shop"), [
+        new Field("id", PrimitiveSchema.Long),
+        new Field("day", new PrimitiveSchema(SchemaType.Int, LogicalType.Date)),
+        new Field("at", new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMicros)),
+        new Field("local", new PrimitiveSchema(SchemaType.Long, LogicalType.LocalTimestampMillis)),
+        new Field("time", new PrimitiveSchema(SchemaType.Int, LogicalType.TimeMillis)),
+        new Field("price", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(12, 2))),
+        new Field("raw", PrimitiveSchema.Bytes),
+        new Field("ref", new PrimitiveSchema(SchemaType.String, LogicalType.Uuid)),
+        new Field("note", UnionSchema.Nullable(PrimitiveSchema.String)),
+        new Field("ratio", PrimitiveSchema.Double),
+        new Field("nanos", new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampNanos)),
+    ]);
+
+    private static GenericRecord Sample() => new(Order, [
+        42L,
+        new DateOnly(2024, 2, 29),
+        new DateTime(2024, 2, 29, 13, 14, 15, DateTimeKind.Utc).AddTicks(1234560),
+        new DateTime(2024, 3, 1, 1, 2, 3, 4, DateTimeKind.Unspecified),
+        new TimeOnly(23, 59, 58, 7),
+        DecimalValue.Parse("-1234.50"),
+        new byte[] { 0, 1, 2, 250 },
+        Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"),
+        null,
+        double.NaN,
+        1_709_212_455_123_456_789L,
+    ]);
+
+    [Fact]
+    public void Records_render_as_plain_json_with_iso_dates_decimal_strings_and_base64()
+    {
+        JsonLinesWriter.ToJson(Order, Sample()).Should().Be(
+            """{"id":42,"day":"2024-02-29","at":"2024-02-29T13:14:15.123456Z","local":"2024-03-01T01:02:03.004","time":"23:59:58.007","price":"-1234.50","raw":"AAEC+g==","ref":"00112233-4455-6677-8899-aabbccddeeff","note":null,"ratio":"NaN","nanos":"2024-02-29T13:14:15.123456789Z"}""");
+    }
+
+    [Fact]
+    public async Task Every_type_round_trips_through_json_lines()
+    {
+        var records = Enumerable.Range(0, 20).Select(AvroTestData.Sample).Append(Sample()).ToList();
+        foreach (var (schema, batch) in new[] { (AvroTestData.AllTypes, records.Take(20).ToList()), (Order, records.Skip(20).ToList()) })
+        {
+            var stream = new MemoryStream();
+            await using (var writer = new JsonLinesWriter(stream, schema, leaveOpen: true))
+            {
+                foreach (var record in batch)
+                {
+                    await writer.WriteAsync(record);
+                }
+            }
+
+            stream.Position = 0;
+            await using var reader = new JsonLinesReader(stream, schema);
+            var read = (await reader.ReadBatchAsync())!;
+            read.Should().HaveCount(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                read[i].Should().Be(batch[i], $"line {i + 1}: {read[i]} should equal {batch[i]}");
+            }
+
+            (await reader.ReadBatchAsync()).Should().BeNull();
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_line_is_reported_with_its_number_and_field_after_the_good_lines()
+    {
+        var schema = new RecordSchema(new SchemaName("R", null), [
+            new Field("a", PrimitiveSchema.Int),
+            new Field("tags", new ArraySchema(new PrimitiveSchema(SchemaType.Int, LogicalType.Date))),
+        ]);
+        var text = "{\"a\":1,\"tags\":[]}\n\n{\"a\":2,\"tags\":[\"2020-01-01\"]}\n{\"a\":3,\"tags\":[\"2020-02-30\"]}\n{\"a\":4,\"tags\":[]}\n";
+        await using var reader = new JsonLinesReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema, "in.jsonl");
+        var first = await reader.ReadBatchAsync();
+        first.Should().HaveCount(2);
+        var act = async () => await reader.ReadBatchAsync();
+        var error = (await act.Should().ThrowAsync<JsonLinesException>()).Which;
+        error.Line.Should().Be(4);
+        error.Path.Should().Be("tags[]");
+        error.Message.Should().StartWith("in.jsonl: line 4, field tags[]: \"2020-02-30\" is not a value of int (date)");
+    }
+
+    [Fact]
+    public async Task Missing_fields_take_defaults_or_null_and_a_missing_required_field_is_an_error()
+    {
+        var schema = new RecordSchema(new SchemaName("R", null), [
+            new Field("a", PrimitiveSchema.Int),
+            new Field("b", PrimitiveSchema.String, hasDefault: true, defaultValue: System.Text.Json.Nodes.JsonValue.Create("dflt")),
+            new Field("c", UnionSchema.Nullable(PrimitiveSchema.Long)),
+        ]);
+        await using var reader = new JsonLinesReader(new MemoryStream("{\"a\":1,\"extra\":true}\n{\"b\":\"x\"}\n"u8.ToArray()), schema);
+        (await reader.ReadBatchAsync()).Should().Equal(new GenericRecord(schema, [1, "dflt", null]));
+        var act = async () => await reader.ReadBatchAsync();
+        (await act.Should().ThrowAsync<JsonLinesException>()).Which.Should().Match<JsonLinesException>(e =>
+            e.Line == 2 && e.Path == "a" && e.Reason.Contains("required field 'a'"));
+    }
+
+    [Fact]
+    public async Task Invalid_json_names_the_line()
+    {
+        await using var reader = new JsonLinesReader(new MemoryStream("{\"a\":1}\n{\"a\":\n"u8.ToArray()),
+            new RecordSchema(new SchemaName("R", null), [new Field("a", PrimitiveSchema.Int)]), "x.jsonl");
+        var act = async () => { while (await reader.ReadBatchAsync() is not null) { } };
+        (await act.Should().ThrowAsync<JsonLinesException>()).Which.Message.Should().StartWith("x.jsonl: line 2: not valid JSON");
+    }
+
+    [Fact]
+    public void Timestamps_with_offsets_are_converted_to_utc()
+    {
+        var schema = new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMillis);
+        var parse = JsonValueParser.Compile(schema);
+        using var doc = System.Text.Json.JsonDocument.Parse("\"2024-01-01T02:00:00+02:00\"");
+        parse(doc.RootElement).Should().Be(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    }
+}
