@@ -15,6 +15,7 @@ public static class StreamsCli
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(FormatCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }
