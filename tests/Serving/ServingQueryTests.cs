@@ -56,6 +56,12 @@ public sealed class ServingQueryTests : IClassFixture<ServingDatabaseFixture>
         var result = await query.ExecuteAsync("SELECT * FROM page_views");
         result.Rows.Should().HaveCount(1);
         result.Truncated.Should().BeTrue();
+
+        // A large result is cut at the limit (the rest is cancelled, not streamed), and the pool stays usable.
+        var large = await query.ExecuteAsync("SELECT g FROM generate_series(1, 20000000) g");
+        large.Rows.Should().ContainSingle().Which.Should().Equal(1);
+        large.Truncated.Should().BeTrue();
+        (await query.ExecuteAsync("SELECT 42")).Rows.Should().ContainSingle().Which.Should().Equal(42);
     }
 
     [Theory]
