@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Streams.Catalog.GlueApi;
 using Streams.Host.Configuration;
+using Streams.Registry;
+using Streams.Registry.Api;
 
 namespace Streams.Host.Api;
 
@@ -24,11 +27,15 @@ public static class ApiHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         // Area services: one line per area.
+        builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
+        builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
+        app.MapSchemaRegistry();
+        app.MapGlueApi();
         app.MapQuery(options);
 
         return app;

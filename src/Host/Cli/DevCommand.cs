@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Streams.Host.Configuration;
+using Streams.Host.Dev;
 
 namespace Streams.Host.Cli;
 
@@ -8,8 +11,78 @@ public static class DevCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var command = new Command("dev", "Run the embedded stack: Kafka-protocol broker, PostgreSQL, lake directory and API.");
-        command.SetAction((_, _) => Task.FromResult(1));
+        var brokers = new Option<int>("--brokers")
+        {
+            Description = "Number of in-process Kafka brokers (librdkafka mock cluster).",
+            DefaultValueFactory = _ => 1,
+        };
+        var state = new Option<string>("--state")
+        {
+            Description = "Directory for the embedded PostgreSQL data and the local lake.",
+            DefaultValueFactory = _ => ".streams",
+        };
+        var port = new Option<int?>("--port")
+        {
+            Description = "API port on 127.0.0.1 (0 picks a free one). Default: Streams:Api:Url, else 8080.",
+        };
+        var command = new Command("dev",
+            "Run the embedded stack: an in-process Kafka-protocol broker, a throwaway PostgreSQL, a local lake " +
+            "directory and the HTTP API on 127.0.0.1. Configured external Kafka/PostgreSQL/S3 are used instead.")
+        {
+            brokers, state, port,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            new DevStackSettings(result.GetValue(state)!, result.GetValue(brokers), result.GetValue(port)), cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunAsync(DevStackSettings settings, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        DevStack stack;
+        try
+        {
+            stack = await DevStack.StartAsync(StreamsConfiguration.LoadOptions(), settings, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Confluent.Kafka.KafkaException)
+        {
+            await Console.Error.WriteLineAsync($"streams dev could not start: {e.Message}");
+            return 1;
+        }
+
+        await using (stack)
+        {
+            // Exactly these three lines on stdout, so scripts can parse them; everything else goes to stderr.
+            Console.Out.WriteLine($"kafka: {stack.Options.Kafka.BootstrapServers}");
+            Console.Out.WriteLine($"postgres: {stack.Options.Postgres.ConnectionString}");
+            Console.Out.WriteLine($"api: {stack.ApiUrl}");
+            await Console.Out.FlushAsync(CancellationToken.None);
+            await Console.Error.WriteLineAsync($"lake: {stack.Options.Lake.Root}  (Ctrl-C stops everything)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("stopping...");
+            }
+        }
+
+        return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Streams.Host.Configuration;
 
@@ -23,12 +22,7 @@ internal static class PostgresConnection
         var connectionString = result.GetValue(option);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var configuration = new ConfigurationBuilder()
-                .SetBasePath(Environment.CurrentDirectory)
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .Build();
-            connectionString = StreamsOptions.Bind(configuration).Postgres.ConnectionString;
+            connectionString = StreamsConfiguration.LoadOptions().Postgres.ConnectionString;
         }
 
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -12,9 +12,13 @@ public static class StreamsCli
             "Streams: a self-hosted AWS Glue for Kafka streams and data-lake files. " +
             "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
         root.Subcommands.Add(DevCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(FormatCommand.Create());
+        root.Subcommands.Add(RegistryCommand.Create());
+        root.Subcommands.Add(CatalogCommand.Create());
+        root.Subcommands.Add(CrawlCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(ViewsCommand.Create());
-        root.Subcommands.Add(FormatCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         return root;
     }

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Streams.Catalog.Classifiers;
+using Streams.Catalog.Model;
+using Streams.Catalog.Storage;
+using Streams.Catalog.Store;
+using static Streams.Catalog.Model.CrawlerConstants;
+
+namespace Streams.Catalog.Crawlers;
+
+/// <summary>
+/// Runs crawlers: in the background for the API's StartCrawler, or in the foreground with progress for the
+/// CLI. A run is recorded with its metrics; a crawler runs at most once at a time (the store enforces it
+/// across hosts).
+/// </summary>
+public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake, ILogger<CrawlerService>? logger = null)
+{
+    private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task Run)> _running = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    /// <summary>Starts a run in the background.</summary>
+    /// <exception cref="CrawlerRunningException">The crawler is running.</exception>
+    public async Task StartAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var crawler = await store.GetCrawlerAsync(name, cancellationToken);
+        var runId = await store.BeginCrawlerRunAsync(crawler.Name, cancellationToken);
+        var cancel = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+        var run = Task.Run(async () =>
+        {
+            await started.Task;
+            try
+            {
+                await ExecuteAsync(crawler.Name, runId, null, cancel.Token);
+            }
+            finally
+            {
+                _running.TryRemove(crawler.Name, out _);
+                cancel.Dispose();
+            }
+        }, CancellationToken.None);
+        _running[crawler.Name] = (cancel, run);
+        started.SetResult();
+    }
+
+    /// <summary>Runs a crawler to the end and returns the recorded run.</summary>
+    public async Task<CrawlerRun> RunAsync(string name, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken)
+    {
+        var crawler = await store.GetCrawlerAsync(name, cancellationToken);
+        var runId = await store.BeginCrawlerRunAsync(crawler.Name, cancellationToken);
+        await ExecuteAsync(crawler.Name, runId, progress, cancellationToken);
+        return (await store.GetCrawlerRunsAsync(crawler.Name, 1, CancellationToken.None))[0];
+    }
+
+    /// <summary>Asks a running crawler to stop.</summary>
+    /// <exception cref="CrawlerNotRunningException">The crawler is not running.</exception>
+    public async Task StopAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await store.MarkCrawlerStoppingAsync(name, cancellationToken);
+        if (_running.TryGetValue(name.ToLowerInvariant(), out var run))
+        {
+            await run.Cancel.CancelAsync();
+        }
+    }
+
+    /// <summary>Waits for a background run of <paramref name="name"/> started here, if any.</summary>
+    public Task WaitAsync(string name) =>
+        _running.TryGetValue(name.ToLowerInvariant(), out var run) ? run.Run : Task.CompletedTask;
+
+    /// <summary>Cancels every background run and waits for them (host shutdown).</summary>
+    public async Task StopAllAsync()
+    {
+        foreach (var (_, run) in _running)
+        {
+            await run.Cancel.CancelAsync();
+        }
+
+        await Task.WhenAll(_running.Values.Select(r => r.Run));
+    }
+
+    private async Task ExecuteAsync(string name, long runId, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken)
+    {
+        var metrics = new CrawlMetrics();
+        string status = Succeeded;
+        string? error = null;
+        try
+        {
+            var crawler = await store.GetCrawlerAsync(name, cancellationToken);
+            await CrawlAsync(crawler, metrics, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = Cancelled;
+        }
+        catch (Exception e)
+        {
+            status = Failed;
+            error = e.Message;
+            _logger.LogWarning(e, "Crawler {Crawler} failed", name);
+        }
+        finally
+        {
+            await store.FinishCrawlerRunAsync(name, runId, status, error, metrics, CancellationToken.None);
+        }
+    }
+
+    private async Task CrawlAsync(Crawler crawler, CrawlMetrics metrics, IProgress<CrawlProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        await store.GetDatabaseAsync(crawler.DatabaseName!, cancellationToken);
+        var custom = new List<Classifier>();
+        foreach (var classifierName in crawler.Classifiers ?? [])
+        {
+            custom.Add(await store.GetClassifierAsync(classifierName, cancellationToken));
+        }
+
+        var classifiers = ClassifierFactory.Create(custom);
+        var writer = new CatalogWriter(store, crawler, metrics);
+        var everything = crawler.RecrawlPolicy?.RecrawlBehavior != CrawlNewFoldersOnly;
+        var targets = crawler.Targets ?? new CrawlerTargets();
+        foreach (var target in targets.S3Targets ?? [])
+        {
+            var storage = lake.Storage;
+            var known = everything ? new HashSet<string>() : await KnownFoldersAsync(crawler, cancellationToken);
+            var tables = await new LakeCrawler(storage, classifiers, crawler, metrics, progress).CrawlAsync(target, known, cancellationToken);
+            foreach (var table in tables)
+            {
+                await writer.WriteAsync(table, everything, cancellationToken);
+            }
+        }
+
+        foreach (var target in targets.JdbcTargets ?? [])
+        {
+            progress?.Report(new CrawlProgress(0, 0, $"PostgreSQL {target.Path}"));
+            var connection = await store.GetConnectionPropertiesAsync(
+                target.ConnectionName ?? throw new InvalidInputException("A JDBC target needs a ConnectionName."), cancellationToken);
+            foreach (var table in await new PostgresCrawler(crawler, metrics).CrawlAsync(target, connection, cancellationToken))
+            {
+                await writer.WriteAsync(table, everything, cancellationToken);
+            }
+        }
+
+        if (everything)
+        {
+            await writer.HandleMissingTablesAsync(cancellationToken);
+        }
+    }
+
+    private async Task<HashSet<string>> KnownFoldersAsync(Crawler crawler, CancellationToken cancellationToken)
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        var offset = 0;
+        while (true)
+        {
+            var page = await store.GetTablesAsync(crawler.DatabaseName!, null, offset, 100, cancellationToken);
+            foreach (var table in page.Items)
+            {
+                if (table.StorageDescriptor?.Location is { } location && (table.PartitionKeys?.Count ?? 0) == 0)
+                {
+                    folders.Add(location.TrimEnd('/'));
+                }
+
+                foreach (var partition in await store.GetAllPartitionsAsync(crawler.DatabaseName!, table.Name, cancellationToken))
+                {
+                    if (partition.StorageDescriptor?.Location is { } partitionLocation)
+                    {
+                        folders.Add(partitionLocation.TrimEnd('/'));
+                    }
+                }
+            }
+
+            if (page.NextOffset is not { } next)
+            {
+                return folders;
+            }
+
+            offset = next;
+        }
+    }
+}

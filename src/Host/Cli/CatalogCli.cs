@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Streams.Catalog.GlueApi;
+using Streams.Catalog.Store;
+using Streams.Host.Configuration;
+
+namespace Streams.Host.Cli;
+
+/// <summary>What the catalog commands share: the configured catalog store.</summary>
+internal sealed class CatalogCli : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private CatalogCli(StreamsOptions options, NpgsqlDataSource dataSource, CatalogStore store)
+    {
+        Options = options;
+        _dataSource = dataSource;
+        Store = store;
+    }
+
+    public StreamsOptions Options { get; }
+
+    public CatalogStore Store { get; }
+
+    /// <summary>Opens the catalog of the configured PostgreSQL (migrating it), or explains the missing setting.</summary>
+    public static async Task<CatalogCli> OpenAsync(CancellationToken cancellationToken)
+    {
+        var configuration = StreamsConfiguration.Load();
+        var options = StreamsOptions.Bind(configuration);
+        if (string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                "The catalog needs Streams:Postgres:ConnectionString (STREAMS__POSTGRES__CONNECTIONSTRING); under `streams dev` " +
+                "use the postgres connection string it prints.");
+        }
+
+        var catalog = new CatalogOptions();
+        configuration.GetSection(CatalogOptions.Section).Bind(catalog);
+        var dataSource = NpgsqlDataSource.Create(options.Postgres.ConnectionString);
+        var store = new CatalogStore(dataSource, new SecretProtector(catalog.SecretKey));
+        await store.MigrateAsync(cancellationToken);
+        return new CatalogCli(options, dataSource, store);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Npgsql;
+using Streams.Testing;
+
+namespace Streams.EndToEnd.Tests;
+
+/// <summary>
+/// Runs the real <c>streams</c> executable as a user would (<c>streams dev</c>), parses the three
+/// lines it promises, and talks to each piece from outside the process: kcat over the Kafka
+/// protocol, Npgsql, and HTTP.
+/// </summary>
+public sealed class StreamsDevProcessTests
+{
+    [Fact]
+    public async Task Streams_dev_prints_three_parsable_lines_serves_each_piece_and_stops_on_sigterm()
+    {
+        var state = Directory.CreateTempSubdirectory("streams-e2e-");
+        state.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.OtherRead | UnixFileMode.GroupExecute | UnixFileMode.GroupRead;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "streams.dll"), "dev", "--state", state.FullName, "--port", "0"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var lines = new Dictionary<string, string>();
+            using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while (lines.Count < 3)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(startup.Token)
+                    ?? throw new InvalidOperationException($"streams dev exited early: {await stderr}");
+                var colon = line.IndexOf(": ", StringComparison.Ordinal);
+                lines.Add(line[..colon], line[(colon + 2)..]);
+            }
+
+            lines.Keys.Should().Equal("kafka", "postgres", "api");
+            lines["kafka"].Should().MatchRegex(@"^127\.0\.0\.1:\d+$");
+            lines["api"].Should().MatchRegex(@"^http://127\.0\.0\.1:\d+$");
+
+            // Kafka, from another process over the wire protocol.
+            await ExternalTool.RunAsync("kcat", ["-b", lines["kafka"], "-P", "-t", "e2e", "-K", ":"], stdin: "a:one\nb:two\n");
+            var consumed = await ExternalTool.RunAsync("kcat", ["-b", lines["kafka"], "-C", "-t", "e2e", "-e", "-q", "-f", "%k=%s\n"]);
+            consumed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().BeEquivalentTo("a=one", "b=two");
+
+            // PostgreSQL, with the printed connection string as is.
+            await using (var connection = new NpgsqlConnection(lines["postgres"]))
+            {
+                await connection.OpenAsync();
+                (await new NpgsqlCommand("SELECT current_database()", connection).ExecuteScalarAsync()).Should().Be("streams");
+            }
+
+            using (var http = new HttpClient())
+            {
+                (await http.GetStringAsync(lines["api"] + "/health")).Should().Contain("\"ok\"");
+            }
+
+            await ExternalTool.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(shutdown.Token);
+            process.ExitCode.Should().Be(0, await stderr);
+
+            await using var after = new NpgsqlConnection(lines["postgres"] + ";Timeout=3");
+            var open = () => after.OpenAsync();
+            await open.Should().ThrowAsync<NpgsqlException>("streams dev stops its PostgreSQL on SIGTERM");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            state.Delete(recursive: true);
+        }
+    }
+}
