@@ -103,4 +103,30 @@ public sealed class PipelineFileRunnerTests : IDisposable
         rows.Select(r => (r["orders"], r["revenue"], r["avg_qty"], r["customers"])).Should().Equal(
             (2L, DecimalValue.Parse("13.75"), 2.5, 2L), (2L, DecimalValue.Parse("8.00"), 1.0, 2L));
     }
+
+    [Fact]
+    public async Task The_documented_json_spec_runs()
+    {
+        var spec = PipelineSpecLoader.Parse("""
+            {
+              "name": "clean_orders",
+              "source": {"batch": {"path": "orders/", "format": "jsonl"}, "schema": "orders.avsc"},
+              "transforms": [
+                {"resolve_choice": {"field": "qty", "action": "cast", "type": "int"}},
+                {"apply_mapping": [["id", "order_id"], ["qty", "quantity"], ["ts", "ts"], ["lines", "lines"],
+                                   {"from": "amount", "to": "money.amount", "type": "decimal(10,2)"}]},
+                {"relationalize": {"name": "orders", "keys": ["order_id"]}}
+              ],
+              "sinks": [{"serving": "clean_orders", "keys": ["order_id"], "time": "ts"}]
+            }
+            """);
+        var runner = new PipelineRunner(spec, PipelineMode.Batch);
+        var output = Path.Combine(_directory, "clean.jsonl");
+        var summary = await PipelineFileRunner.RunAsync(runner, await InputFileAsync(), output, AvroSchemaParser.Parse(SchemaJson));
+        summary.RecordsWritten.Should().Be(3);
+        summary.Children["orders_lines"].Rows.Should().Be(2);
+        var definition = runner.ServingDefinition(spec.Sinks[0], (RecordSchema)AvroSchemaParser.Parse(SchemaJson));
+        definition.Schema.Fields.Select(f => f.Name).Should().Equal("order_id", "quantity", "ts", "money_amount");
+        definition.Keys.Should().Equal("order_id", "ts");
+    }
 }
