@@ -54,6 +54,24 @@ public sealed class AvroBenchmark : IBenchmark
             });
             Report("encode (datum writer)", count, encode, bytes);
 
+            // Decode from memory: the compiled reader alone, no I/O or block handling.
+            var encoded = records.Select(r => writer.ToArray(r)).SelectMany(b => b).ToArray();
+            var reader = AvroDatumReader.For(schema);
+            var decodeMemory = Measure(() =>
+            {
+                var done = 0;
+                while (done < count)
+                {
+                    var input = new AvroReader(encoded);
+                    while (!input.IsAtEnd && done < count)
+                    {
+                        reader.Read(ref input);
+                        done++;
+                    }
+                }
+            });
+            Report("decode (datum reader, memory)", count, decodeMemory, (long)encoded.Length * count / records.Length);
+
             // Files with each codec.
             var paths = new Dictionary<string, string>();
             foreach (var codec in AvroCodec.SupportedNames)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Streams.Formats.Model;
@@ -291,37 +290,16 @@ public sealed class AvroDatumWriter
             };
         }
 
-        private static ValueWriter CompileBytesDecimal(Schema schema, string path)
-        {
-            var logical = schema.LogicalType!;
-            return (ref AvroWriter w, object? v) =>
-            {
-                var unscaled = Unscaled(v, schema, logical, path);
-                var count = unscaled.GetByteCount(isUnsigned: false);
-                w.WriteLong(count);
-                var span = w.Reserve(count);
-                unscaled.TryWriteBytes(span, out var written, isUnsigned: false, isBigEndian: true);
-                w.Advance(written);
-            };
-        }
+        private static ValueWriter CompileBytesDecimal(Schema schema, string path) => (ref AvroWriter w, object? v) =>
+            w.WriteBytes(DecimalBytes(v, schema, path));
 
-        private static BigInteger Unscaled(object? v, Schema schema, LogicalType logical, string path)
-        {
-            if (!AvroLogical.TryGetUnscaled(v, logical.Scale, out var unscaled, out var problem))
-            {
-                throw problem is null
-                    ? Mismatch(path, schema, v)
-                    : new AvroValueException($"Cannot write a {schema.DisplayName}({logical.Precision}, {logical.Scale}): {problem}.", path);
-            }
-
-            if (AvroLogical.DigitCount(unscaled) > logical.Precision)
-            {
-                throw new AvroValueException(
-                    $"Decimal {ValueEquality.Format(v)} exceeds precision {logical.Precision}.", path);
-            }
-
-            return unscaled;
-        }
+        /// <summary>
+        /// The big-endian two's complement bytes of a decimal value (sign-extended to the size of a fixed), through the
+        /// conversion every codec shares, which checks the CLR type, the scale, the precision and the fixed size.
+        /// </summary>
+        private static byte[] DecimalBytes(object? v, Schema schema, string path) => v is DecimalValue or decimal
+            ? (byte[])AvroLogicalValues.ToUnderlying(schema, v, path)
+            : throw Mismatch(path, schema, v);
 
         private static ValueWriter CompileFixed(FixedSchema schema, string? logical, string path)
         {
@@ -329,18 +307,7 @@ public sealed class AvroDatumWriter
             switch (logical)
             {
                 case LogicalType.DecimalName:
-                    var decimalType = schema.LogicalType!;
-                    return (ref AvroWriter w, object? v) =>
-                    {
-                        var unscaled = Unscaled(v, schema, decimalType, path);
-                        if (!AvroLogical.TryWriteFixedDecimal(unscaled, w.Reserve(size)[..size]))
-                        {
-                            throw new AvroValueException(
-                                $"Decimal {ValueEquality.Format(v)} does not fit in {schema.DisplayName} of {size} bytes.", path);
-                        }
-
-                        w.Advance(size);
-                    };
+                    return (ref AvroWriter w, object? v) => w.WriteFixed(DecimalBytes(v, schema, path));
                 case LogicalType.UuidName:
                     return (ref AvroWriter w, object? v) =>
                     {
@@ -355,13 +322,12 @@ public sealed class AvroDatumWriter
                 case LogicalType.DurationName:
                     return (ref AvroWriter w, object? v) =>
                     {
-                        if (v is not DurationValue d)
+                        if (v is not DurationValue)
                         {
                             throw Mismatch(path, schema, v);
                         }
 
-                        AvroLogical.WriteDuration(d, w.Reserve(12));
-                        w.Advance(12);
+                        w.WriteFixed((byte[])AvroLogicalValues.ToUnderlying(schema, v, path));
                     };
                 default:
                     return (ref AvroWriter w, object? v) =>

@@ -42,8 +42,14 @@ internal static class AvroValueReaders
                 {
                     var start = r.Position;
                     var days = r.ReadInt();
-                    return AvroLogical.DateFromDays(days)
-                        ?? throw r.Malformed($"Date {days} days from 1970-01-01 is outside 0001-01-01..9999-12-31", start);
+                    try
+                    {
+                        return AvroLogicalValues.DateFromDays(days);
+                    }
+                    catch (AvroValueException e)
+                    {
+                        throw r.Malformed(e.Reason, start);
+                    }
                 };
             case (SchemaType.Int, _): // time-millis
                 return static (ref AvroReader r) =>
