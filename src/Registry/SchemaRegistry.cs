@@ -52,7 +52,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
     }
 
     /// <summary>The schema types this registry accepts.</summary>
-    public IReadOnlyCollection<string> SchemaTypes => _formats.Keys;
+    public IReadOnlyCollection<string> SupportedSchemaTypes => _formats.Keys;
 
     /// <summary>Creates or upgrades the registry's tables. Idempotent and safe to run from several hosts at once.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
@@ -149,7 +149,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
 
     /// <summary>
     /// Registers <paramref name="submission"/> under <paramref name="subject"/> and returns its global id and
-    /// version. A schema already registered there (same canonical form and references) returns its existing
+    /// version. A schema already registered there (same normalized form and references) returns its existing
     /// version; otherwise the schema must be compatible with the subject's earlier versions at the subject's
     /// compatibility level (not checked in IMPORT mode).
     /// </summary>
@@ -163,15 +163,15 @@ public sealed class SchemaRegistry : IAsyncDisposable
         var text = normalize ? parsed.Normalized : submission.Schema;
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await RegistryStore.LockWritesAsync(connection, cancellationToken);
-        var mode = await GetEffectiveModeAsync(connection, subject, cancellationToken);
+        var state = await RegistryStore.LockForRegistrationAsync(connection, subject, identity, cancellationToken);
+        var mode = state.Settings.Mode;
         if (mode.IsReadOnly())
         {
             throw SchemaRegistryException.NotPermitted($"Subject '{subject}' is in read-only mode.");
         }
 
-        var rows = await RegistryStore.GetVersionsAsync(connection, subject, cancellationToken);
-        var existingId = await RegistryStore.FindSchemaIdAsync(connection, identity, cancellationToken);
+        var rows = state.Versions;
+        var existingId = state.ExistingId;
         if (submission.Id is { } requestedId && existingId is { } known && known != requestedId)
         {
             throw SchemaRegistryException.NotPermitted(
@@ -192,8 +192,8 @@ public sealed class SchemaRegistry : IAsyncDisposable
                     $"Subject '{subject}' is not in import mode: a schema id ({id1}) may only be given in IMPORT mode.");
             }
 
-            var level = await GetEffectiveCompatibilityAsync(connection, subject, cancellationToken);
-            var reasons = await CheckAgainstAsync(connection, parsed, rows.Where(r => !r.Deleted).ToList(), level, cancellationToken);
+            var reasons = await CheckAgainstAsync(connection, parsed, rows.Where(r => !r.Deleted).ToList(), state.Settings.Compatibility,
+                cancellationToken);
             if (reasons.Count > 0)
             {
                 throw SchemaRegistryException.Incompatible(
@@ -202,16 +202,11 @@ public sealed class SchemaRegistry : IAsyncDisposable
             }
         }
 
-        var id = existingId ?? submission.Id ?? await RegistryStore.NextSchemaIdAsync(connection, cancellationToken);
-        if (existingId is null)
+        var id = existingId ?? submission.Id ?? state.NextId;
+        if (existingId is null && submission.Id is not null
+            && await RegistryStore.GetSchemaAsync(connection, id, cancellationToken) is not null)
         {
-            if (await RegistryStore.GetSchemaAsync(connection, id, cancellationToken) is not null)
-            {
-                throw SchemaRegistryException.NotPermitted($"Overwrite new schema with id {id} is not permitted.");
-            }
-
-            await RegistryStore.InsertSchemaAsync(connection,
-                new StoredSchema(id, parsed.Format.SchemaType, text, references), identity, cancellationToken);
+            throw SchemaRegistryException.NotPermitted($"Overwrite new schema with id {id} is not permitted.");
         }
 
         int version;
@@ -236,7 +231,8 @@ public sealed class SchemaRegistry : IAsyncDisposable
             version = rows.Count == 0 ? 1 : rows.Max(r => r.Version) + 1;
         }
 
-        await RegistryStore.InsertVersionAsync(connection, subject, version, id, cancellationToken);
+        var newSchema = existingId is null ? new StoredSchema(id, parsed.Format.SchemaType, text, references) : null;
+        await RegistryStore.InsertRegistrationAsync(connection, newSchema, identity, subject, version, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (id, version);
     }
@@ -245,7 +241,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
     public async Task<RegisteredSchema> LookUpAsync(string subject, SchemaSubmission submission, bool normalize = false,
         bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
-        _ = normalize; // Identity is by canonical form, so a normalized and a verbatim lookup find the same schema.
+        _ = normalize; // Identity is by the normalized form, so a normalized and a verbatim lookup find the same schema.
         await using var connection = await OpenAsync(cancellationToken);
         var rows = Visible(subject, await RegistryStore.GetVersionsAsync(connection, subject, cancellationToken), includeDeleted);
         var (parsed, references) = await ParseSubmissionAsync(connection, submission, cancellationToken);
@@ -573,28 +569,12 @@ public sealed class SchemaRegistry : IAsyncDisposable
     }
 
     private static async Task<CompatibilityLevel> GetEffectiveCompatibilityAsync(NpgsqlConnection connection, string subject,
-        CancellationToken cancellationToken)
-    {
-        var own = subject.Length > 0
-            ? await RegistryStore.GetSettingAsync(connection, SettingTable.Compatibility, subject, cancellationToken)
-            : null;
-        own ??= await RegistryStore.GetSettingAsync(connection, SettingTable.Compatibility, RegistryStore.GlobalKey, cancellationToken);
-        return own is null ? CompatibilityLevels.Default : CompatibilityLevels.Parse(own);
-    }
+        CancellationToken cancellationToken) =>
+        (await RegistryStore.GetSettingsAsync(connection, subject, cancellationToken)).Compatibility;
 
     private static async Task<RegistryMode> GetEffectiveModeAsync(NpgsqlConnection connection, string subject,
-        CancellationToken cancellationToken)
-    {
-        var global = await RegistryStore.GetSettingAsync(connection, SettingTable.Mode, RegistryStore.GlobalKey, cancellationToken);
-        var globalMode = global is null ? RegistryMode.ReadWrite : RegistryModes.Parse(global);
-        if (globalMode == RegistryMode.ReadOnlyOverride || subject.Length == 0)
-        {
-            return globalMode;
-        }
-
-        var own = await RegistryStore.GetSettingAsync(connection, SettingTable.Mode, subject, cancellationToken);
-        return own is null ? globalMode : RegistryModes.Parse(own);
-    }
+        CancellationToken cancellationToken) =>
+        (await RegistryStore.GetSettingsAsync(connection, subject, cancellationToken)).Mode;
 
     private async Task<List<string>> CheckAgainstAsync(NpgsqlConnection connection, ParsedSchema candidate,
         List<VersionRow> previous, CompatibilityLevel level, CancellationToken cancellationToken)
@@ -642,7 +622,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
         }
 
         var references = submission.References ?? [];
-        var parsed = await ParseAsync(connection, Streams.Registry.SchemaTypes.Normalize(submission.SchemaType), submission.Schema,
+        var parsed = await ParseAsync(connection, SchemaTypes.Normalize(submission.SchemaType), submission.Schema,
             references, 0, cancellationToken);
         return (parsed, references);
     }
@@ -695,7 +675,7 @@ public sealed class SchemaRegistry : IAsyncDisposable
         return _parsed.GetOrAdd(id, parsed);
     }
 
-    /// <summary>What makes two registrations the same schema: type, canonical form and references.</summary>
+    /// <summary>What makes two registrations the same schema: type, the format's canonical (identity) form and references.</summary>
     private static byte[] Identity(ParsedSchema parsed, IReadOnlyList<SchemaReference> references)
     {
         var key = new StringBuilder(parsed.Format.SchemaType).Append('\n').Append(parsed.Canonical);

@@ -108,6 +108,29 @@ public sealed class AvroSerdesTests(RegistryServer server) : IClassFixture<Regis
     }
 
     [Fact]
+    public async Task Writer_schemas_with_references_are_resolved_through_the_registry()
+    {
+        var topic = Topic();
+        var address = """{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"city","type":"string"}]}""";
+        var customer = """{"type":"record","name":"Customer","namespace":"com.acme","fields":[{"name":"home","type":"com.acme.Address"}]}""";
+        await server.Registry.RegisterAsync(topic + "-address", new SchemaSubmission(address));
+        var (id, _) = await server.Registry.RegisterAsync(topic + "-value",
+            new SchemaSubmission(customer, References: [new SchemaReference("com.acme.Address", topic + "-address", 1)]));
+
+        var addressSchema = AvroSchemaParser.Parse(address);
+        var customerSchema = (RecordSchema)AvroSchemaParser.Parse(customer, [addressSchema]);
+        var home = new GenericRecord((RecordSchema)customerSchema.Fields[0].Schema, ["Oslo"]);
+        var payload = AvroDatumWriter.For(customerSchema).ToArray(new GenericRecord(customerSchema, [home]));
+        var message = new byte[WireFormat.HeaderSize + payload.Length];
+        WireFormat.WriteHeader(message, id);
+        payload.CopyTo(message, WireFormat.HeaderSize);
+
+        var read = await new AvroDeserializer(_client).DeserializeAsync(message, false, Value(topic));
+        read.Schema.FullName.Should().Be("com.acme.Customer");
+        ((GenericRecord)read["home"]!)["city"].Should().Be("Oslo");
+    }
+
+    [Fact]
     public async Task Bad_messages_fail_with_typed_exceptions_naming_the_topic()
     {
         var topic = Topic();

@@ -12,8 +12,8 @@ namespace Streams.Registry.Tests;
 public sealed class ConcurrentRegistrationTests : IAsyncLifetime
 {
     private const int Hosts = 4;
-    private const int WorkersPerHost = 3;
-    private const int SchemasPerWorker = 6;
+    private const int WorkersPerHost = 4;
+    private const int SchemasPerWorker = 8;
     private const int Subjects = 3;
 
     private TestDatabase _database = null!;

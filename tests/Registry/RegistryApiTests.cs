@@ -99,6 +99,8 @@ public sealed class RegistryApiTests(RegistryServer server) : IClassFixture<Regi
     public async Task Unknown_paths_answer_with_an_error_body()
     {
         (await _http.GetJsonAsync("no/such/path")).ShouldBeError(404, 404);
+        (await _http.SendAsync(HttpMethod.Put, "subjects")).ShouldBeError(405, 405);
+        (await _http.SendAsync(HttpMethod.Post, "schemas/ids/1")).ShouldBeError(405, 405);
     }
 
     [Fact]

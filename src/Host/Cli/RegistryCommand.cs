@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Streams.Host.Configuration;
 using Streams.Registry;
 using Streams.Registry.Client;
 
@@ -38,12 +39,7 @@ public static class RegistryCommand
     }
 
     private static string ConfiguredUrl() =>
-        new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build()[UrlKey] is { Length: > 0 } configured
-            ? configured
-            : DefaultUrl;
+        StreamsConfiguration.Load()[UrlKey] is { Length: > 0 } configured ? configured : DefaultUrl;
 
     private static Command Subjects(Option<string> url)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -33,7 +34,7 @@ public static class SchemaRegistryEndpoints
         group.AddEndpointFilter(HandleErrorsAsync);
 
         group.MapGet("/schemas/types", (SchemaRegistry registry) =>
-            RegistryResult.Json(registry.SchemaTypes.Order(StringComparer.Ordinal).ToList()));
+            RegistryResult.Json(registry.SupportedSchemaTypes.Order(StringComparer.Ordinal).ToList()));
 
         group.MapGet("/schemas", async (string? subjectPrefix, bool? deleted, bool? latestOnly, SchemaRegistry registry,
             CancellationToken ct) =>
@@ -129,15 +130,36 @@ public static class SchemaRegistryEndpoints
         // Confluent answers its root with an empty object; clients use it as a liveness probe.
         group.MapGet("/", () => RegistryResult.Json(new Dictionary<string, string>()));
 
-        // Unknown paths under the registry answer with an error body too. Served at the root, the registry leaves
-        // unmatched paths to the host, which other areas share.
+        // Unknown paths under the registry answer with an error body too, and a known path with another method
+        // with 405. Served at the root, the registry leaves unmatched paths to the host, which other areas share.
         if (pathBase.Trim('/').Length > 0)
         {
-            group.MapFallback("{**path}", (HttpContext http) =>
-                RegistryResult.Error(StatusCodes.Status404NotFound, StatusCodes.Status404NotFound,
-                    $"HTTP 404 Not Found: {http.Request.Method} {http.Request.Path}"));
+            var dataSources = endpoints.DataSources;
+            group.MapFallback("{**path}", (HttpContext http) => NotFoundOrNotAllowed(http, dataSources));
         }
+
         return group;
+    }
+
+    private static RegistryResult NotFoundOrNotAllowed(HttpContext http, ICollection<EndpointDataSource> dataSources)
+    {
+        var path = http.Request.Path;
+        var allowed = dataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is { HttpMethods.Count: > 0 }
+                        && e.RoutePattern.RawText is { } template && !template.Contains("{**", StringComparison.Ordinal)
+                        && new TemplateMatcher(TemplateParser.Parse(template), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (allowed.Count > 0)
+        {
+            http.Response.Headers.Allow = string.Join(", ", allowed);
+            return RegistryResult.Error(StatusCodes.Status405MethodNotAllowed, StatusCodes.Status405MethodNotAllowed,
+                $"HTTP 405 Method Not Allowed: {http.Request.Method} {path}; allowed: {string.Join(", ", allowed)}");
+        }
+
+        return RegistryResult.Error(StatusCodes.Status404NotFound, StatusCodes.Status404NotFound,
+            $"HTTP 404 Not Found: {http.Request.Method} {path}");
     }
 
     private static async Task<IResult> TestCompatibilityAsync(string subject, VersionSpec? version, bool? verbose,

@@ -22,6 +22,82 @@ internal static class RegistryStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Takes the write lock and reads the state a registration of <paramref name="identity"/> under
+    /// <paramref name="subject"/> depends on, in one batch.
+    /// </summary>
+    public static async Task<RegistrationState> LockForRegistrationAsync(NpgsqlConnection connection, string subject, byte[] identity,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@key)");
+        lockCommand.Parameters.AddWithValue("key", WriteLockKey);
+        batch.BatchCommands.Add(lockCommand);
+        batch.BatchCommands.Add(SettingsCommand(subject));
+        var versions = new NpgsqlBatchCommand(
+            "SELECT subject, version, schema_id, deleted FROM registry.subject_versions WHERE subject = @subject ORDER BY version");
+        versions.Parameters.AddWithValue("subject", subject);
+        batch.BatchCommands.Add(versions);
+        var existing = new NpgsqlBatchCommand("SELECT id FROM registry.schemas WHERE identity = @identity");
+        existing.Parameters.AddWithValue("identity", NpgsqlDbType.Bytea, identity);
+        batch.BatchCommands.Add(existing);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT coalesce(max(id), 0) + 1 FROM registry.schemas"));
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var settings = await ReadSettingsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var rows = new List<VersionRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new VersionRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetBoolean(3)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        int? existingId = await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RegistrationState(settings, rows, existingId, reader.GetInt32(0));
+    }
+
+    /// <summary>The compatibility and mode rows that apply to <paramref name="subject"/> (or, for <see cref="GlobalKey"/>, the global ones).</summary>
+    public static async Task<SubjectSettings> GetSettingsAsync(NpgsqlConnection connection, string subject,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { SettingsCommand(subject) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadSettingsAsync(reader, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand SettingsCommand(string subject)
+    {
+        var command = new NpgsqlBatchCommand(
+            "SELECT 'c', subject, level FROM registry.compatibility WHERE subject IN ('', @subject) " +
+            "UNION ALL SELECT 'm', subject, mode FROM registry.modes WHERE subject IN ('', @subject)");
+        command.Parameters.AddWithValue("subject", subject);
+        return command;
+    }
+
+    private static async Task<SubjectSettings> ReadSettingsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        string? globalCompatibility = null, subjectCompatibility = null, globalMode = null, subjectMode = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var global = reader.GetString(1).Length == 0;
+            var value = reader.GetString(2);
+            if (reader.GetString(0) == "c")
+            {
+                (global ? ref globalCompatibility : ref subjectCompatibility) = value;
+            }
+            else
+            {
+                (global ? ref globalMode : ref subjectMode) = value;
+            }
+        }
+
+        return new SubjectSettings(globalCompatibility, subjectCompatibility, globalMode, subjectMode);
+    }
+
     public static async Task<List<VersionRow>> GetVersionsAsync(
         NpgsqlConnection connection, string subject, CancellationToken cancellationToken)
     {
@@ -119,53 +195,45 @@ internal static class RegistryStore
         return await command.ExecuteScalarAsync(cancellationToken) as int?;
     }
 
-    public static async Task<int> NextSchemaIdAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts a registration: <paramref name="newSchema"/> first when the schema is new (with its references), then
+    /// the subject's version pointing at <paramref name="schemaId"/>; one round trip.
+    /// </summary>
+    public static async Task InsertRegistrationAsync(NpgsqlConnection connection, StoredSchema? newSchema, byte[] identity,
+        string subject, int version, int schemaId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT coalesce(max(id), 0) + 1 FROM registry.schemas", connection);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    public static async Task InsertSchemaAsync(NpgsqlConnection connection, StoredSchema schema, byte[] identity,
-        CancellationToken cancellationToken)
-    {
-        var batch = new NpgsqlBatch(connection);
-        await using (batch)
+        await using var batch = new NpgsqlBatch(connection);
+        if (newSchema is not null)
         {
             var insert = new NpgsqlBatchCommand(
                 "INSERT INTO registry.schemas (id, schema_type, schema_text, identity) VALUES (@id, @type, @text, @identity)");
-            insert.Parameters.AddWithValue("id", schema.Id);
-            insert.Parameters.AddWithValue("type", schema.SchemaType);
-            insert.Parameters.AddWithValue("text", schema.Schema);
+            insert.Parameters.AddWithValue("id", newSchema.Id);
+            insert.Parameters.AddWithValue("type", newSchema.SchemaType);
+            insert.Parameters.AddWithValue("text", newSchema.Schema);
             insert.Parameters.AddWithValue("identity", NpgsqlDbType.Bytea, identity);
             batch.BatchCommands.Add(insert);
-            for (var i = 0; i < schema.References.Count; i++)
+            for (var i = 0; i < newSchema.References.Count; i++)
             {
-                var reference = schema.References[i];
+                var reference = newSchema.References[i];
                 var command = new NpgsqlBatchCommand(
                     "INSERT INTO registry.schema_references (schema_id, position, name, subject, version) " +
                     "VALUES (@id, @position, @name, @subject, @version)");
-                command.Parameters.AddWithValue("id", schema.Id);
+                command.Parameters.AddWithValue("id", newSchema.Id);
                 command.Parameters.AddWithValue("position", i);
                 command.Parameters.AddWithValue("name", reference.Name);
                 command.Parameters.AddWithValue("subject", reference.Subject);
                 command.Parameters.AddWithValue("version", reference.Version);
                 batch.BatchCommands.Add(command);
             }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
 
-    public static async Task InsertVersionAsync(NpgsqlConnection connection, string subject, int version, int schemaId,
-        CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO registry.subject_versions (subject, version, schema_id) VALUES (@subject, @version, @id)",
-            connection);
-        command.Parameters.AddWithValue("subject", subject);
-        command.Parameters.AddWithValue("version", version);
-        command.Parameters.AddWithValue("id", schemaId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var insertVersion = new NpgsqlBatchCommand(
+            "INSERT INTO registry.subject_versions (subject, version, schema_id) VALUES (@subject, @version, @id)");
+        insertVersion.Parameters.AddWithValue("subject", subject);
+        insertVersion.Parameters.AddWithValue("version", version);
+        insertVersion.Parameters.AddWithValue("id", schemaId);
+        batch.BatchCommands.Add(insertVersion);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Soft-deletes (or with <paramref name="permanent"/> removes) the given versions of a subject.</summary>
