@@ -201,3 +201,25 @@ public sealed class MergedViewTests
         reader.GetBoolean(6).Should().BeTrue();
     }
 }
+
+public sealed class ServingCatalogTests
+{
+    [Fact]
+    public async Task New_outputs_are_registered_in_the_data_catalog()
+    {
+        await using var db = await ServingDatabase.CreateAsync();
+        await using var dataSource = await MigratedAsync(db.ConnectionString);
+        var catalog = new Streams.Catalog.Store.CatalogStore(dataSource, new Streams.Catalog.Store.SecretProtector(null));
+        await catalog.MigrateAsync();
+        await new ServingStore(dataSource, catalog).EnsureOutputAsync(Output());
+        await new ServingStore(dataSource, catalog).EnsureOutputAsync(Output("other_views"));
+
+        var table = await catalog.GetTableAsync("serving", "page_views");
+        table.TableType.Should().Be("VIRTUAL_VIEW");
+        table.StorageDescriptor!.Location.Should().Be("postgresql:serving.page_views");
+        table.StorageDescriptor.Columns!.Select(c => $"{c.Name}:{c.Type}").Should().Equal("page:string", "window_start:timestamp", "views:bigint", "revenue:decimal(12,2)");
+        table.Parameters!["serving.speed_table"].Should().Be("serving.page_views_speed");
+        table.Parameters["serving.keys"].Should().Be("page,window_start");
+        (await catalog.GetTableAsync("serving", "other_views")).Name.Should().Be("other_views");
+    }
+}
