@@ -90,6 +90,24 @@ public static class ServingMigrations
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Applies the migrations unless the reader role's credentials show they already ran (cheap check for read-only callers).</summary>
+    public static async Task EnsureAppliedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var role = ReaderRoleName(connection.Database);
+            var applied = await ScalarAsync<bool>(connection,
+                $"SELECT to_regclass('{AdminSchema}.reader') IS NOT NULL AND to_regclass('{Schema}.outputs') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}')",
+                cancellationToken);
+            if (applied && await ScalarAsync<bool>(connection, $"SELECT EXISTS (SELECT 1 FROM {AdminSchema}.reader WHERE role = '{role}')", cancellationToken))
+            {
+                return;
+            }
+        }
+
+        await ApplyAsync(dataSource, cancellationToken);
+    }
+
     /// <summary>A connection string that logs in as the database's reader role (read by the admin connection).</summary>
     public static async Task<string> ReaderConnectionStringAsync(NpgsqlDataSource adminDataSource,
         CancellationToken cancellationToken = default)

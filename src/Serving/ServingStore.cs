@@ -18,7 +18,9 @@ namespace Streams.Serving;
 /// Columns whose names start with <c>__</c> hold aggregate state (sums behind an average, the set behind
 /// a count distinct) and are left out of the view.
 /// </remarks>
-public sealed class ServingStore(NpgsqlDataSource dataSource)
+/// <param name="dataSource">The PostgreSQL database of the serving schema.</param>
+/// <param name="catalog">When given, new outputs are registered in the Data Catalog (<see cref="ServingCatalog"/>).</param>
+public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.Store.CatalogStore? catalog = null)
 {
     /// <summary>The prefix of state columns, which the merged view leaves out.</summary>
     public const string StateColumnPrefix = "__";
@@ -81,6 +83,10 @@ public sealed class ServingStore(NpgsqlDataSource dataSource)
                 WHERE p.{time} >= {watermark};
             """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (catalog is not null)
+        {
+            await ServingCatalog.RegisterAsync(catalog, output, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -93,7 +93,7 @@ public sealed class TransformTests
         renamed.Schema.Fields[1].Name.Should().Be("client");
         renamed.Records[0]["client"].Should().Be("c1");
 
-        new RenameFieldTransform("customer", "id").Invoking(t => t.Bind(Order)).Should().Throw<TransformException>().WithMessage("*already has a field 'id'");
+        new RenameFieldTransform("customer", "id").Invoking(t => t.Bind(Order)).Should().Throw<TransformException>().WithMessage("*the input already has a field 'id'");
         new DropFieldsTransform(["x"]).Invoking(t => t.Bind(Order)).Should().Throw<TransformException>().WithMessage("*unknown field 'x'*");
     }
 
@@ -204,5 +204,32 @@ public sealed class TransformTests
         first.Records.Select(r => r["id"]).Should().Equal(1L, 3L, 4L);
         var second = await bound.ApplyAsync(Batch(NewOrder(5), NewOrder(6, customer: "c3")), context, default);
         second.Records.Select(r => r["id"]).Should().Equal(6L);
+    }
+}
+
+public sealed class NestedFieldTransformTests
+{
+    [Fact]
+    public async Task Drop_and_rename_reach_into_nested_records()
+    {
+        var input = Batch(NewOrder(1), NewOrder(2, city: null));
+        var dropped = new DropFieldsTransform(["address.zip", "day"]).Bind(Order);
+        var output = await dropped.ApplyAsync(input, new TransformContext(), default);
+        output.Schema.Fields.Select(f => f.Name).Should().NotContain("day");
+        var address = Streams.Pipelines.Values.Schemas.AsRecord(output.Schema.GetField("address")!.Schema)!;
+        address.Fields.Select(f => f.Name).Should().Equal("city");
+        output.Schema.GetField("address")!.Schema.Should().BeOfType<UnionSchema>("a nullable record stays nullable");
+        ((GenericRecord)output.Records[0]["address"]!).Values.ToArray().Should().Equal("Oslo");
+        output.Records[1]["address"].Should().BeNull();
+
+        var renamed = await new RenameFieldTransform("address.city", "town").Bind(Order).ApplyAsync(input, new TransformContext(), default);
+        ((GenericRecord)renamed.Records[0]["address"]!)["town"].Should().Be("Oslo");
+
+        new DropFieldsTransform(["address.country"]).Invoking(t => t.Bind(Order)).Should().Throw<TransformException>()
+            .WithMessage("drop_fields: unknown field 'address.country'; 'address' has fields city, zip");
+        new RenameFieldTransform("customer.name", "x").Invoking(t => t.Bind(Order)).Should().Throw<TransformException>()
+            .WithMessage("rename_field: 'customer' is string, not a record");
+        new RenameFieldTransform("address.city", "zip").Invoking(t => t.Bind(Order)).Should().Throw<TransformException>()
+            .WithMessage("*'address' already has a field 'zip'");
     }
 }

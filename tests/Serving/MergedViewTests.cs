@@ -11,7 +11,7 @@ public sealed class MergedViewTests
     [Fact]
     public async Task Merged_view_holds_each_window_once_with_the_batch_value_before_the_watermark()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var dataSource = await MigratedAsync(db.ConnectionString);
         var store = new ServingStore(dataSource);
         var output = Output();
@@ -43,7 +43,7 @@ public sealed class MergedViewTests
     [Fact]
     public async Task Speed_writes_merge_aggregate_states_by_key_and_window()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var dataSource = await MigratedAsync(db.ConnectionString);
         var store = new ServingStore(dataSource);
         var schema = new RecordSchema(new SchemaName("stats", null),
@@ -95,7 +95,7 @@ public sealed class MergedViewTests
     [Fact]
     public async Task Swap_under_concurrent_queries_never_shows_a_half_state()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var dataSource = await MigratedAsync(db.ConnectionString);
         var store = new ServingStore(dataSource);
         var output = Output();
@@ -141,7 +141,7 @@ public sealed class MergedViewTests
     [Fact]
     public async Task Watermark_cannot_move_backwards_and_outputs_must_keep_their_columns()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var dataSource = await MigratedAsync(db.ConnectionString);
         var store = new ServingStore(dataSource);
         var output = Output();
@@ -160,7 +160,7 @@ public sealed class MergedViewTests
     [Fact]
     public async Task Appending_output_maps_model_types_to_postgres_types()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var dataSource = await MigratedAsync(db.ConnectionString);
         var store = new ServingStore(dataSource);
         var nested = new RecordSchema(new SchemaName("addr", null), [new Field("city", PrimitiveSchema.String)]);
@@ -199,5 +199,27 @@ public sealed class MergedViewTests
         reader.GetString(4).Should().Be("b");
         reader.GetInt32(5).Should().Be(7);
         reader.GetBoolean(6).Should().BeTrue();
+    }
+}
+
+public sealed class ServingCatalogTests
+{
+    [Fact]
+    public async Task New_outputs_are_registered_in_the_data_catalog()
+    {
+        await using var db = await ServingDatabase.CreateAsync();
+        await using var dataSource = await MigratedAsync(db.ConnectionString);
+        var catalog = new Streams.Catalog.Store.CatalogStore(dataSource, new Streams.Catalog.Store.SecretProtector(null));
+        await catalog.MigrateAsync();
+        await new ServingStore(dataSource, catalog).EnsureOutputAsync(Output());
+        await new ServingStore(dataSource, catalog).EnsureOutputAsync(Output("other_views"));
+
+        var table = await catalog.GetTableAsync("serving", "page_views");
+        table.TableType.Should().Be("VIRTUAL_VIEW");
+        table.StorageDescriptor!.Location.Should().Be("postgresql:serving.page_views");
+        table.StorageDescriptor.Columns!.Select(c => $"{c.Name}:{c.Type}").Should().Equal("page:string", "window_start:timestamp", "views:bigint", "revenue:decimal(12,2)");
+        table.Parameters!["serving.speed_table"].Should().Be("serving.page_views_speed");
+        table.Parameters["serving.keys"].Should().Be("page,window_start");
+        (await catalog.GetTableAsync("serving", "other_views")).Name.Should().Be("other_views");
     }
 }

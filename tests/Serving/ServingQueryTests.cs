@@ -6,11 +6,11 @@ using static Streams.Serving.Tests.ServingTestData;
 
 namespace Streams.Serving.Tests;
 
-public sealed class ServingQueryTests : IClassFixture<PostgresFixture>
+public sealed class ServingQueryTests : IClassFixture<ServingDatabaseFixture>
 {
-    private readonly PostgresFixture _fixture;
+    private readonly ServingDatabaseFixture _fixture;
 
-    public ServingQueryTests(PostgresFixture fixture) => _fixture = fixture;
+    public ServingQueryTests(ServingDatabaseFixture fixture) => _fixture = fixture;
 
     private async Task<(NpgsqlDataSource Admin, ServingQuery Query)> SetUpAsync(QueryOptions? options = null)
     {
@@ -56,6 +56,12 @@ public sealed class ServingQueryTests : IClassFixture<PostgresFixture>
         var result = await query.ExecuteAsync("SELECT * FROM page_views");
         result.Rows.Should().HaveCount(1);
         result.Truncated.Should().BeTrue();
+
+        // A large result is cut at the limit (the rest is cancelled, not streamed), and the pool stays usable.
+        var large = await query.ExecuteAsync("SELECT 1 FROM pg_attribute a, pg_attribute b");
+        large.Rows.Should().ContainSingle().Which.Should().Equal(1);
+        large.Truncated.Should().BeTrue();
+        (await query.ExecuteAsync("SELECT 42")).Rows.Should().ContainSingle().Which.Should().Equal(42);
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class TransactionKillTests
     [Fact]
     public async Task Killing_the_connection_mid_transaction_moves_neither_rows_nor_positions()
     {
-        await using var db = await TestPostgres.CreateDatabaseAsync();
+        await using var db = await ServingDatabase.CreateAsync();
         await using var admin = await MigratedAsync(db.ConnectionString);
         var adminStore = new ServingStore(admin);
         var output = Output();

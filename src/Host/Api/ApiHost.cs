@@ -36,6 +36,7 @@ public static class ApiHost
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();
         app.MapGlueApi();
+        app.MapQuery(options);
 
         return app;
     }

@@ -17,6 +17,9 @@ public static class StreamsCli
         root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(CrawlCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(ViewsCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }

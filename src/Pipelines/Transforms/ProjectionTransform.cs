@@ -51,54 +51,6 @@ public sealed class SelectFieldsTransform(IReadOnlyList<string> fields) : Projec
     }
 }
 
-/// <summary>Removes the named fields.</summary>
-public sealed class DropFieldsTransform(IReadOnlyList<string> fields) : ProjectionTransform
-{
-    /// <summary>The fields to remove.</summary>
-    public IReadOnlyList<string> Fields { get; } = fields;
-
-    /// <inheritdoc />
-    public override string Kind => "drop_fields";
-
-    /// <inheritdoc />
-    protected override (IReadOnlyList<Field>, int[]) Project(RecordSchema input)
-    {
-        foreach (var name in Fields)
-        {
-            RequireField(input, name);
-        }
-
-        var kept = input.Fields.Where(f => !Fields.Contains(f.Name)).ToList();
-        return (kept, kept.Select(f => f.Position).ToArray());
-    }
-}
-
-/// <summary>Renames a top-level field, keeping its position.</summary>
-public sealed class RenameFieldTransform(string from, string to) : ProjectionTransform
-{
-    /// <summary>The current name.</summary>
-    public string From { get; } = from;
-
-    /// <summary>The new name.</summary>
-    public string To { get; } = to;
-
-    /// <inheritdoc />
-    public override string Kind => "rename_field";
-
-    /// <inheritdoc />
-    protected override (IReadOnlyList<Field>, int[]) Project(RecordSchema input)
-    {
-        RequireField(input, From);
-        if (From != To && input.GetField(To) is not null)
-        {
-            throw Error($"cannot rename '{From}' to '{To}': the input already has a field '{To}'");
-        }
-
-        var fields = input.Fields.Select(f => f.Name == From ? Schemas.Field(To, f.Schema) : f).ToList();
-        return (fields, input.Fields.Select(f => f.Position).ToArray());
-    }
-}
-
 /// <summary>
 /// Removes fields whose type is null (they can hold nothing but null: typically a JSON column that was
 /// null in every sampled record). The decision is made from the schema, so every batch of one schema

@@ -65,6 +65,20 @@ public sealed class ServingQuery : IAsyncDisposable
                 rows.Add(values);
             }
 
+            if (truncated)
+            {
+                // Stop the server from streaming the rest of a large result only to be discarded.
+                batch.Cancel();
+                try
+                {
+                    await reader.DisposeAsync();
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled)
+                {
+                    // Expected: the cancellation above ended the statement; the rows read are the result.
+                }
+            }
+
             return new QueryResult(columns, rows, truncated);
         }
         catch (PostgresException e)

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Streams.Host.Api;
+using Streams.Host.Configuration;
+using Streams.Serving;
+using Streams.Testing;
+
+namespace Streams.Host.Tests.Api;
+
+/// <summary><c>POST /query</c> on Kestrel against real PostgreSQL.</summary>
+public sealed class QueryEndpointTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestPostgres.CreateDatabaseAsync();
+        var options = new StreamsOptions();
+        options.Postgres.ConnectionString = _database.ConnectionString;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.MapQuery(options);
+        await _app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+        await using var server = NpgsqlDataSource.Create(TestPostgres.ServerConnectionString);
+        await using var drop = server.CreateCommand($"DROP ROLE IF EXISTS \"{ServingMigrations.ReaderRoleName(_database.Name)}\"");
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task Answers_json_or_csv_and_refuses_writes_and_several_statements()
+    {
+        var response = await _client.PostAsJsonAsync("/query", new { sql = "SELECT 1 AS one, 'a,b' AS s" });
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        json.GetProperty("rows")[0].GetProperty("one").GetInt32().Should().Be(1);
+        json.GetProperty("columns")[1].GetProperty("type").GetString().Should().Be("text");
+        json.GetProperty("truncated").GetBoolean().Should().BeFalse();
+
+        var csv = await _client.PostAsync("/query?format=csv", new StringContent("SELECT 'a,b' AS s"));
+        (await csv.Content.ReadAsStringAsync()).Should().Be("s\r\n\"a,b\"\r\n");
+
+        foreach (var (sql, error) in new[]
+                 {
+                     ("CREATE TABLE evil (x int)", "The query path is read-only"),
+                     ("SELECT 1; SELECT 2", "Only one SQL statement is allowed"),
+                     ("SELECT * FROM pg_authid", "Permission denied"),
+                 })
+        {
+            var refused = await _client.PostAsJsonAsync("/query", new { sql });
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString().Should().StartWith(error);
+        }
+    }
+}
