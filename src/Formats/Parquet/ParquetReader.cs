@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using Streams.Formats.Avro;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet.Columns;
 using Streams.Formats.Parquet.Metadata;
@@ -16,6 +17,9 @@ namespace Streams.Formats.Parquet;
 public sealed class ParquetReader : IAsyncDisposable
 {
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
+    /// <summary>The footer key of the Avro schema the file was written from (parquet-avro's; <c>avro.schema</c> is also read).</summary>
+    public const string AvroSchemaKey = "parquet.avro.schema";
 
     // Records are assembled in slices so that consumers see them while they are still young objects.
     private const int SliceRows = 4096;
@@ -41,7 +45,7 @@ public sealed class ParquetReader : IAsyncDisposable
     /// <summary>The Parquet schema tree.</summary>
     public ParquetSchema ParquetSchema { get; }
 
-    /// <summary>The record schema derived from the file.</summary>
+    /// <summary>The record schema of the file: the Avro schema it stores when that fits, else one derived from the Parquet types.</summary>
     public RecordSchema Schema { get; }
 
     /// <summary>The number of rows in the file.</summary>
@@ -110,7 +114,7 @@ public sealed class ParquetReader : IAsyncDisposable
             }
 
             schema = ParquetSchema.FromElements(metadata.Schema);
-            recordSchema = ParquetSchemaConverter.ToModel(schema);
+            recordSchema = StoredSchema(metadata, schema) ?? ParquetSchemaConverter.ToModel(schema);
         }
         catch (ThriftException e)
         {
@@ -131,6 +135,34 @@ public sealed class ParquetReader : IAsyncDisposable
         }
 
         return new ParquetReader(stream, leaveOpen, fileName, metadata, schema, recordSchema);
+    }
+
+    /// <summary>
+    /// The Avro schema stored in the footer, when there is one that fits the Parquet schema (a writer may have
+    /// stored a schema it then did not follow; the schema derived from the Parquet types is used then).
+    /// </summary>
+    private static RecordSchema? StoredSchema(FileMetaData metadata, ParquetSchema schema)
+    {
+        var json = metadata.KeyValueMetadata?.FirstOrDefault(kv => kv.Key is AvroSchemaKey or "avro.schema")?.Value;
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (AvroSchemaParser.Parse(json) is RecordSchema record)
+            {
+                FieldBinder.Bind(record, schema);
+                return record;
+            }
+        }
+        catch (Exception e) when (e is SchemaException or System.Text.Json.JsonException or FormatException)
+        {
+            // Fall back to the derived schema.
+        }
+
+        return null;
     }
 
     /// <summary>Streams the records of the file, row group by row group.</summary>

@@ -43,7 +43,7 @@ public sealed class ParquetRoundTripTests
     public async Task Derived_schema_keeps_logical_types()
     {
         using var stream = new MemoryStream();
-        await using (var writer = new ParquetWriter(stream, ParquetTestData.FullSchema, leaveOpen: true))
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FullSchema, new ParquetWriterOptions { StoreAvroSchema = false }, leaveOpen: true))
         {
             await writer.WriteAsync(ParquetTestData.Full(10));
         }
