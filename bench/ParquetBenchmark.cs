@@ -14,7 +14,7 @@ namespace Streams.Benchmarks;
 /// </summary>
 public sealed class ParquetBenchmark : IBenchmark
 {
-    private const int Batch = 65_536;
+    private const int Batch = 4_096;
 
     public string Name => "parquet";
 
@@ -131,7 +131,7 @@ public sealed class ParquetBenchmark : IBenchmark
                     }
 
                     write.Stop();
-                    if (start / Batch % 16 == 0)
+                    if (start / Batch % 256 == 0)
                     {
                         Console.WriteLine($"  streams write: {start + count:N0} rows, {write}");
                     }
