@@ -79,6 +79,40 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         stats[0]!["stats_max_value"]!.GetValue<string>().Should().Be("49");
     }
 
+    [Fact]
+    public async Task DuckDB_reads_JSON_and_integer_width_annotations()
+    {
+        var schema = (RecordSchema)Streams.Formats.Avro.AvroSchemaParser.Parse("""
+            {"type":"record","name":"Widths","fields":[
+              {"name":"doc","type":{"type":"string","logicalType":"json"}},
+              {"name":"i8","type":{"type":"int","logicalType":"int8"}},
+              {"name":"i16","type":{"type":"int","logicalType":"int16"}},
+              {"name":"u8","type":{"type":"int","logicalType":"uint8"}},
+              {"name":"u16","type":{"type":"int","logicalType":"uint16"}},
+              {"name":"u32","type":{"type":"int","logicalType":"uint32"}},
+              {"name":"u64","type":{"type":"long","logicalType":"uint64"}}]}
+            """);
+        var path = Path.Combine(_directory, "widths.parquet");
+        await using (var writer = new ParquetWriter(File.Create(path), schema))
+        {
+            await writer.WriteAsync(new GenericRecord(schema, ["{\"a\": [1, 2]}", -128, 32767, 255, 65535, -1, -1L]));
+            await writer.WriteAsync(new GenericRecord(schema, ["null", 127, -32768, 0, 0, int.MaxValue, long.MaxValue]));
+        }
+
+        var types = await DuckDb.QueryAsync($"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet({DuckDb.Literal(path)}))");
+        types.Select(t => t!["column_type"]!.GetValue<string>()).Should().Equal("JSON", "TINYINT", "SMALLINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
+        var rows = await DuckDb.QueryAsync($"SELECT doc::VARCHAR AS doc, i8::VARCHAR AS i8, u32::VARCHAR AS u32, u64::VARCHAR AS u64 FROM read_parquet({DuckDb.Literal(path)})");
+        rows[0]!["doc"]!.GetValue<string>().Should().Be("{\"a\": [1, 2]}");
+        rows[0]!["i8"]!.GetValue<string>().Should().Be("-128");
+        rows[0]!["u32"]!.GetValue<string>().Should().Be("4294967295");
+        rows[0]!["u64"]!.GetValue<string>().Should().Be("18446744073709551615");
+
+        await using var reader = await ParquetReader.OpenAsync(path);
+        var read = await reader.ReadAsync().ToListAsync();
+        read[1]["u32"].Should().Be(int.MaxValue);
+        read[0]["i16"].Should().Be(32767);
+    }
+
     public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "zstd" };
 
     [Theory]
