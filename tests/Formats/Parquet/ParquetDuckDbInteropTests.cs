@@ -113,6 +113,38 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         read[0]["i16"].Should().Be(32767);
     }
 
+    [Fact]
+    public async Task DuckDB_reads_decimals_backed_by_INT32_and_INT64()
+    {
+        var schema = new RecordSchema(new SchemaName("Money", "test"),
+        [
+            new Field("small", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(9, 2))),
+            new Field("large", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(18, 6))),
+            new Field("huge", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(30, 4))),
+        ]);
+        var records = Enumerable.Range(0, 500).Select(i => new GenericRecord(schema,
+        [
+            new DecimalValue((i - 250) * 1234567L, 2),
+            new DecimalValue((i - 250) * 123456789012L, 6),
+            new DecimalValue(System.Numerics.BigInteger.Pow(10, 25) * (i - 250) + i, 4),
+        ])).ToList();
+        var path = Path.Combine(_directory, "decimals.parquet");
+        await using (var writer = new ParquetWriter(File.Create(path), schema,
+                         new ParquetWriterOptions { Schema = new Streams.Formats.Parquet.Schema.ParquetSchemaOptions { DecimalAsInteger = true } }))
+        {
+            await writer.WriteAsync(records);
+        }
+
+        await using (var reader = await ParquetReader.OpenAsync(path))
+        {
+            reader.ParquetSchema.Columns.Select(c => c.PhysicalType).Should().Equal(PhysicalType.Int32, PhysicalType.Int64, PhysicalType.ByteArray);
+            RecordAssert.Equal(records, await reader.ReadAsync().ToListAsync());
+        }
+
+        var rows = await DuckDb.QueryAsync($"SELECT * FROM read_parquet({DuckDb.Literal(path)})");
+        RecordAssert.Equal(records, rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), schema)).ToList());
+    }
+
     public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "zstd" };
 
     [Theory]
