@@ -129,4 +129,29 @@ public sealed class ParquetRoundTripTests
         reader.RowCount.Should().Be(5000);
         (await reader.ReadAsync().CountAsync()).Should().Be(5000);
     }
+
+    [Fact]
+    public async Task Dictionary_falls_back_to_plain_past_its_limit()
+    {
+        using var stream = new MemoryStream();
+        var records = ParquetTestData.Flat(20_000);
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FlatSchema,
+                         new ParquetWriterOptions { DictionaryPageSizeLimit = 4096, PageSize = 16 * 1024 }, leaveOpen: true))
+        {
+            await writer.WriteAsync(records);
+        }
+
+        stream.Position = 0;
+        await using var reader = await ParquetReader.OpenAsync(stream, leaveOpen: true);
+        var chunks = reader.Metadata.RowGroups[0].Columns;
+        var byName = reader.ParquetSchema.Columns.Select((c, i) => (c.Name, Meta: chunks[i].MetaData!)).ToDictionary(x => x.Name, x => x.Meta);
+        byName["low"].Encodings.Should().Contain(Streams.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary);
+        byName["low"].DictionaryPageOffset.Should().NotBeNull();
+        byName["id"].Encodings.Should().NotContain(Streams.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary);
+        byName["id"].DictionaryPageOffset.Should().BeNull();
+        byName["id"].Statistics!.MinValue.Should().Equal(BitConverter.GetBytes(0L));
+        byName["id"].Statistics!.MaxValue.Should().Equal(BitConverter.GetBytes(19_999L));
+        byName["s"].Statistics!.NullCount.Should().Be(records.Count(r => r["s"] is null));
+        RecordAssert.Equal(records, await reader.ReadAsync().ToListAsync());
+    }
 }
