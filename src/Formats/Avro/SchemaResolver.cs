@@ -13,9 +13,14 @@ namespace Streams.Formats.Avro;
 /// are equal or a reader alias is the writer's full name, fixed also by size; records match fields by name or
 /// reader field alias, skip writer-only fields and fill reader-only fields from their defaults; enums map the
 /// writer's symbols by name, unknown ones to the reader's default symbol; arrays and maps resolve their items
-/// and values; a reader union takes a writer value into its first matching branch (an exact type and full name
-/// match is preferred to a promotion, so an <c>int</c> goes to the <c>int</c> branch of <c>["long","int"]</c>);
-/// a writer union resolves each of its branches.
+/// and values; a reader union takes a writer value into its branch of the same type (and full name), else the
+/// first branch that matches by name or promotion (so an <c>int</c> goes to the <c>int</c> branch of
+/// <c>["long","int"]</c> but to the <c>long</c> branch of <c>["long","string"]</c>); a writer union resolves each
+/// of its branches.
+/// </para>
+/// <para>
+/// Two decimals match only with equal precision and scale, as the specification's "Decimal" section says (the
+/// Java and Python compatibility checkers ignore logical types). Other logical types take no part.
 /// </para>
 /// <para>
 /// What makes every datum unreadable is an error of the resolution (<see cref="SchemaResolution.Errors"/>, all of
@@ -88,7 +93,9 @@ public static class SchemaResolver
             {
                 case (_, _) when IsPrimitive(writer) && IsPrimitive(reader)
                     && PromotionOf(writer.Type, reader.Type) is { } promotion:
-                    return new DirectResolution(writer, reader, promotion);
+                    return DecimalMismatch(writer, reader) is { } decimalMessage
+                        ? Fail(writer, reader, path, decimalMessage, errors)
+                        : new DirectResolution(writer, reader, promotion);
                 case (RecordSchema w, RecordSchema r):
                     return NamesMatch(w, r)
                         ? ResolveRecord(w, r, path.Length == 0 ? r.FullName : path, errors)
@@ -101,10 +108,15 @@ public static class SchemaResolver
                         return Fail(writer, reader, path, NameMismatch(w, r), errors);
                     }
 
-                    return w.Size == r.Size
-                        ? new DirectResolution(writer, reader, Promotion.None)
-                        : Fail(writer, reader, path.Length == 0 ? r.FullName : path,
+                    if (w.Size != r.Size)
+                    {
+                        return Fail(writer, reader, path.Length == 0 ? r.FullName : path,
                             $"the writer's fixed {w.FullName} has {w.Size} bytes but the reader's fixed {r.FullName} has {r.Size}", errors);
+                    }
+
+                    return DecimalMismatch(writer, reader) is { } message
+                        ? Fail(writer, reader, path.Length == 0 ? r.FullName : path, message, errors)
+                        : new DirectResolution(writer, reader, Promotion.None);
                 case (ArraySchema w, ArraySchema r):
                     return new ArrayResolution(w, r, Resolve(w.Items, r.Items, SchemaPath.Items(path), errors));
                 case (MapSchema w, MapSchema r):
@@ -114,6 +126,16 @@ public static class SchemaResolver
                         $"the writer's {writer.DisplayName} cannot be read as the reader's {reader.DisplayName}", errors);
             }
         }
+
+        /// <summary>
+        /// The specification's "Decimal" section: two decimal schemas match only when their precisions and scales
+        /// are equal (a different scale would read every value multiplied by a power of ten).
+        /// </summary>
+        private static string? DecimalMismatch(Schema writer, Schema reader) =>
+            writer.LogicalType is { Name: LogicalType.DecimalName } w && reader.LogicalType is { Name: LogicalType.DecimalName } r
+            && (w.Precision != r.Precision || w.Scale != r.Scale)
+                ? $"the writer's decimal({w.Precision}, {w.Scale}) and the reader's decimal({r.Precision}, {r.Scale}) differ; decimals match only with the same precision and scale"
+                : null;
 
         private static string NameMismatch(NamedSchema w, NamedSchema r) =>
             $"the writer's {w.DisplayName} and the reader's {r.DisplayName} have different names"
@@ -169,7 +191,12 @@ public static class SchemaResolver
             return new ReaderUnionResolution(writer, reader, index, branch);
         }
 
-        /// <summary>The reader branch for a writer schema: exact match first, then a named match, then a promotion.</summary>
+        /// <summary>
+        /// The reader branch for a writer schema: a branch of the same type (and full name) first, else the first that
+        /// matches by unqualified name or alias, else the first the writer's type promotes to. The specification
+        /// says "the first that matches", which would read the long branch of a writer's <c>["double","long"]</c>
+        /// as the reader's double when both schemas are that same union; like Java, exact matches come first.
+        /// </summary>
         private static int FindBranch(Schema writer, UnionSchema reader)
         {
             var branches = reader.Branches;
@@ -184,15 +211,14 @@ public static class SchemaResolver
 
             for (var i = 0; i < branches.Count; i++)
             {
-                if (writer is NamedSchema w && branches[i] is NamedSchema r && r.Type == w.Type && NamesMatch(w, r))
+                var branch = branches[i];
+                var matches = (writer, branch) switch
                 {
-                    return i;
-                }
-            }
-
-            for (var i = 0; i < branches.Count; i++)
-            {
-                if (IsPrimitive(writer) && IsPrimitive(branches[i]) && PromotionOf(writer.Type, branches[i].Type) is not null)
+                    (NamedSchema w, NamedSchema r) => w.Type == r.Type && NamesMatch(w, r),
+                    _ when IsPrimitive(writer) && IsPrimitive(branch) => PromotionOf(writer.Type, branch.Type) is not null,
+                    _ => false,
+                };
+                if (matches)
                 {
                     return i;
                 }

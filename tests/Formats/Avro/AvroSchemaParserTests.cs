@@ -380,4 +380,58 @@ public sealed class AvroSchemaParserTests
 
         ((UnionSchema)schema.Fields[0].Schema).Branches[1].Should().BeSameAs(schema);
     }
+
+    [Fact]
+    public void Reads_numbers_of_json_built_in_code_like_parsed_ones()
+    {
+        var fixedNode = new JsonObject
+        {
+            ["type"] = "fixed", ["name"] = "F", ["size"] = 16L, ["logicalType"] = "decimal", ["precision"] = (short)20, ["scale"] = 2UL,
+        };
+        var record = new JsonObject
+        {
+            ["type"] = "record",
+            ["name"] = "R",
+            ["fields"] = new JsonArray(
+                new JsonObject { ["name"] = "f", ["type"] = fixedNode },
+                new JsonObject { ["name"] = "i", ["type"] = "int", ["default"] = 7L },
+                new JsonObject { ["name"] = "x", ["type"] = "float", ["default"] = 1.5d },
+                new JsonObject { ["name"] = "d", ["type"] = "double", ["default"] = 3 }),
+        };
+
+        var schema = (RecordSchema)AvroSchemaParser.Parse(record);
+
+        schema.Fields[0].Schema.LogicalType.Should().Be(LogicalType.Decimal(20, 2));
+        ((FixedSchema)schema.Fields[0].Schema).Size.Should().Be(16);
+        AvroJsonDecoder.DefaultValue(schema.Fields[1]).Should().Be(7);
+        AvroJsonDecoder.DefaultValue(schema.Fields[2]).Should().Be(1.5f);
+        AvroJsonDecoder.DefaultValue(schema.Fields[3]).Should().Be(3d);
+    }
+
+    [Fact]
+    public void Follows_the_full_name_rules_of_the_specification_example()
+    {
+        // The example of the specification's "Names" section.
+        var schema = (RecordSchema)AvroSchemaParser.Parse("""
+            {"type":"record","name":"Example","fields":[
+              {"name":"inheritNull","type":{"type":"enum","name":"Simple","symbols":["a","b"]}},
+              {"name":"explicitNamespace","type":{"type":"fixed","name":"Simple","namespace":"explicit","size":12}},
+              {"name":"fullName","type":{"type":"record","name":"a.full.Name","namespace":"ignored","fields":[
+                {"name":"inheritNamespace","type":{"type":"enum","name":"Understanding","symbols":["d","e"]}}]}}]}
+            """);
+
+        AvroSchemaParser.NamedTypes(schema).Select(n => n.FullName)
+            .Should().Equal("Example", "Simple", "explicit.Simple", "a.full.Name", "a.full.Understanding");
+    }
+
+    [Fact]
+    public void Allows_complex_type_names_as_type_names()
+    {
+        // "Complex types ... have no namespace, but their names (as well as union) are permitted to be reused as type names."
+        var schema = (RecordSchema)AvroSchemaParser.Parse(
+            """{"type":"record","name":"record","fields":[{"name":"u","type":{"type":"enum","name":"union","symbols":["A"]}},{"name":"again","type":"union"}]}""");
+
+        schema.Fields[1].Schema.Should().BeSameAs(schema.Fields[0].Schema);
+        CanonicalForm.Of(AvroSchemaParser.Parse(AvroSchemaWriter.ToJson(schema))).Should().Be(CanonicalForm.Of(schema));
+    }
 }

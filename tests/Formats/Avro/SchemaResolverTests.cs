@@ -100,13 +100,16 @@ public sealed class SchemaResolverTests
         node.BranchIndex.Should().Be(2);
         ((DirectResolution)node.Branch).Promotion.Should().Be(Promotion.None);
 
+        var same = (WriterUnionResolution)Resolve("""["double","long"]""", """["double","long"]""").GetRoot();
+        same.Branches.Select(b => ((ReaderUnionResolution)b).BranchIndex).Should().Equal(0, 1);
+
         var promoted = (ReaderUnionResolution)Resolve("\"int\"", """["null","double","long"]""").GetRoot();
         promoted.BranchIndex.Should().Be(1, "the first branch the value promotes to, in branch order");
 
         var named = (ReaderUnionResolution)Resolve(
             """{"type":"record","name":"a.X","fields":[]}""",
             """[{"type":"record","name":"b.X","fields":[]},{"type":"record","name":"a.X","fields":[]}]""").GetRoot();
-        named.BranchIndex.Should().Be(1);
+        named.BranchIndex.Should().Be(1, "a named type prefers the branch of its own full name");
     }
 
     [Fact]
@@ -212,5 +215,17 @@ public sealed class SchemaResolverTests
         var node = (DirectResolution)Resolve($"\"{writer}\"", $"\"{reader}\"").GetRoot();
         node.Promotion.Should().Be(promotion);
         return node.Promote(value);
+    }
+
+    [Fact]
+    public void Matches_decimals_only_with_equal_precision_and_scale()
+    {
+        Resolve("""{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""", """{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""")
+            .IsSuccess.Should().BeTrue();
+        Resolve("""{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""", "\"bytes\"").IsSuccess.Should().BeTrue();
+        Resolve("""{"type":"record","name":"R","fields":[{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}}]}""",
+                """{"type":"record","name":"R","fields":[{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":3}}]}""")
+            .Errors.Should().Equal(new SchemaIncompatibility("R.p",
+                "the writer's decimal(9, 2) and the reader's decimal(9, 3) differ; decimals match only with the same precision and scale"));
     }
 }
