@@ -171,7 +171,7 @@ public sealed class ParquetReader : IAsyncDisposable
     {
         options ??= ParquetReadOptions.Default;
         var schema = ResolveSchema(options);
-        var binding = FieldBinder.Bind(schema, ParquetSchema);
+        var binding = Bind(schema);
         for (var g = 0; g < Metadata.RowGroups.Count; g++)
         {
             if (options.Filter is not null && !RowGroupStatistics.MayMatch(Metadata.RowGroups[g], binding, options.Filter, ParquetSchema))
@@ -193,7 +193,7 @@ public sealed class ParquetReader : IAsyncDisposable
     /// <summary>The indexes of the row groups that <paramref name="filter"/> does not rule out.</summary>
     public IReadOnlyList<int> SelectRowGroups(ParquetPredicate filter)
     {
-        var binding = FieldBinder.Bind(Schema, ParquetSchema);
+        var binding = Bind(Schema);
         return Enumerable.Range(0, Metadata.RowGroups.Count)
             .Where(g => RowGroupStatistics.MayMatch(Metadata.RowGroups[g], binding, filter, ParquetSchema))
             .ToList();
@@ -204,7 +204,7 @@ public sealed class ParquetReader : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var schema = ResolveSchema(options ?? ParquetReadOptions.Default);
-        return await ReadRowGroupAsync(index, FieldBinder.Bind(schema, ParquetSchema), cancellationToken).ConfigureAwait(false);
+        return await ReadRowGroupAsync(index, Bind(schema), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<GenericRecord[]> ReadRowGroupAsync(int index, FieldBinding binding, CancellationToken cancellationToken)
@@ -266,6 +266,18 @@ public sealed class ParquetReader : IAsyncDisposable
         }
 
         return result;
+    }
+
+    private FieldBinding Bind(RecordSchema schema)
+    {
+        try
+        {
+            return FieldBinder.Bind(schema, ParquetSchema);
+        }
+        catch (SchemaException e)
+        {
+            throw new ParquetException($"The records cannot be read as {schema.FullName}: {e.Message}", FileName, e.Path, innerException: e);
+        }
     }
 
     private RecordSchema ResolveSchema(ParquetReadOptions options)

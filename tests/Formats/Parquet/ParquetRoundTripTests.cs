@@ -154,4 +154,22 @@ public sealed class ParquetRoundTripTests
         byName["s"].Statistics!.NullCount.Should().Be(records.Count(r => r["s"] is null));
         RecordAssert.Equal(records, await reader.ReadAsync().ToListAsync());
     }
+
+    [Fact]
+    public async Task Reading_as_a_schema_that_does_not_fit_names_the_field()
+    {
+        using var stream = new MemoryStream();
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FlatSchema, leaveOpen: true))
+        {
+            await writer.WriteAsync(ParquetTestData.Flat(5));
+        }
+
+        stream.Position = 0;
+        await using var reader = await ParquetReader.OpenAsync(stream, "flat.parquet", leaveOpen: true);
+        var wrong = new RecordSchema(new SchemaName("Flat", "test"), [new Field("s", PrimitiveSchema.Int)]);
+        var act = async () => await reader.ReadAsync(new ParquetReadOptions { Schema = wrong }).ToListAsync();
+        var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
+        error.FileName.Should().Be("flat.parquet");
+        error.Message.Should().Contain("test.Flat.s");
+    }
 }
