@@ -145,7 +145,7 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         RecordAssert.Equal(records, rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), schema)).ToList());
     }
 
-    public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "zstd" };
+    public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "lz4_raw", "brotli", "zstd" };
 
     [Theory]
     [MemberData(nameof(DuckDbCodecs))]
