@@ -165,26 +165,49 @@ public sealed class ParquetReader : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Streams the records of the file, row group by row group.</summary>
+    /// <summary>
+    /// Streams the records of the file, row group by row group. The column chunks of the next row group are
+    /// read and decoded in the background while the records of the current one are consumed, so at most two
+    /// row groups of the projected columns are in memory.
+    /// </summary>
     public async IAsyncEnumerable<GenericRecord> ReadAsync(ParquetReadOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         options ??= ParquetReadOptions.Default;
         var schema = ResolveSchema(options);
         var binding = Bind(schema);
-        for (var g = 0; g < Metadata.RowGroups.Count; g++)
+        var groups = Enumerable.Range(0, Metadata.RowGroups.Count)
+            .Where(g => options.Filter is null || RowGroupStatistics.MayMatch(Metadata.RowGroups[g], binding, options.Filter, ParquetSchema))
+            .ToList();
+        Task<(RecordAssembler, int)>? next = groups.Count > 0 ? LoadRowGroupAsync(groups[0], binding, cancellationToken) : null;
+        try
         {
-            if (options.Filter is not null && !RowGroupStatistics.MayMatch(Metadata.RowGroups[g], binding, options.Filter, ParquetSchema))
+            for (var i = 0; i < groups.Count; i++)
             {
-                continue;
-            }
-
-            var (assembler, rows) = await LoadRowGroupAsync(g, binding, cancellationToken).ConfigureAwait(false);
-            for (var done = 0; done < rows; done += SliceRows)
-            {
-                foreach (var record in assembler.Assemble(Math.Min(SliceRows, rows - done)))
+                var (assembler, rows) = await next!.ConfigureAwait(false);
+                var following = i + 1 < groups.Count ? groups[i + 1] : -1;
+                next = following < 0 ? null : Task.Run(() => LoadRowGroupAsync(following, binding, cancellationToken), cancellationToken);
+                for (var done = 0; done < rows; done += SliceRows)
                 {
-                    yield return record;
+                    foreach (var record in assembler.Assemble(Math.Min(SliceRows, rows - done)))
+                    {
+                        yield return record;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // The consumer stopped early: let the background read finish before the stream may be closed.
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ParquetException or OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                    // Its error concerns a row group nobody asked for any more.
                 }
             }
         }

@@ -172,4 +172,25 @@ public sealed class ParquetRoundTripTests
         error.FileName.Should().Be("flat.parquet");
         error.Message.Should().Contain("test.Flat.s");
     }
+
+    [Fact]
+    public async Task Stopping_early_leaves_the_reader_usable()
+    {
+        using var stream = new MemoryStream();
+        var records = ParquetTestData.Flat(3000);
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FlatSchema, new ParquetWriterOptions { RowGroupRows = 1000 }, leaveOpen: true))
+        {
+            await writer.WriteAsync(records);
+        }
+
+        stream.Position = 0;
+        await using var reader = await ParquetReader.OpenAsync(stream, leaveOpen: true);
+        (await reader.ReadAsync().Take(10).ToListAsync()).Should().HaveCount(10);
+        var all = await reader.ReadAsync().ToListAsync();
+        RecordAssert.Equal(records, all);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var act = async () => await reader.ReadAsync(cancellationToken: cancelled.Token).ToListAsync();
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
 }
