@@ -95,6 +95,17 @@ public ref struct AvroWriter
     /// <summary>Writes a length-prefixed UTF-8 string.</summary>
     public void WriteString(string value)
     {
+        // Short strings (most keys, codes, names) take one pass: at most 3 UTF-8 bytes per UTF-16 char keeps the
+        // length under 64, whose zig-zag varint is a single byte, so the length can be written after the text.
+        if (value.Length <= 21)
+        {
+            var span = Reserve(64);
+            var count = Encoding.UTF8.GetBytes(value, span[1..]);
+            span[0] = (byte)(count << 1);
+            _buffered += count + 1;
+            return;
+        }
+
         var length = Encoding.UTF8.GetByteCount(value);
         WriteLong(length);
         if (length <= 4096)

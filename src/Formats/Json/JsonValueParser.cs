@@ -17,6 +17,9 @@ internal static class JsonValueParser
 {
     internal delegate object? Parse(JsonElement json);
 
+    /// <summary>ISO-8601 times of day: hours and minutes, seconds, and up to seven fractional digits.</summary>
+    private static readonly string[] TimeFormats = ["HH':'mm':'ss.FFFFFFF", "HH':'mm':'ss", "HH':'mm"];
+
     public static Parse Compile(Schema schema) => new Compiler().Compile(schema, "");
 
     private sealed class Compiler
@@ -101,7 +104,8 @@ internal static class JsonValueParser
                     var unitTicks = logical == LogicalType.TimeMillisName ? TimeSpan.TicksPerMillisecond : 10;
                     return j => j.ValueKind switch
                     {
-                        JsonValueKind.String when TimeOnly.TryParse(j.GetString(), CultureInfo.InvariantCulture, out var t) => t,
+                        JsonValueKind.String when TimeOnly.TryParseExact(j.GetString(), TimeFormats, CultureInfo.InvariantCulture,
+                            DateTimeStyles.None, out var t) => t,
                         JsonValueKind.Number when j.TryGetInt64(out var units) && units >= 0 && units < TimeSpan.TicksPerDay / unitTicks =>
                             new TimeOnly(units * unitTicks),
                         _ => throw Mismatch(path, schema, j),
@@ -181,7 +185,13 @@ internal static class JsonValueParser
         private Parse Union(UnionSchema union, string path)
         {
             var nullIndex = union.Branches.ToList().FindIndex(b => b.IsNull);
-            var others = union.Branches.Where(b => !b.IsNull).Select(b => Compile(b, path)).ToArray();
+            var others = union.Branches.Where(b => !b.IsNull).ToArray();
+            var parsers = others.Select(b => Compile(b, path)).ToArray();
+            var primary = others.Select(b => Kinds(b, primary: true)).ToArray();
+            var fallback = others.Select(b => Kinds(b, primary: false)).ToArray();
+            var indexes = Enumerable.Range(0, others.Length).ToArray();
+            var records = indexes.Where(i => others[i] is RecordSchema).ToArray();
+            var maps = indexes.Where(i => others[i] is MapSchema).ToArray();
             return j =>
             {
                 if (j.ValueKind == JsonValueKind.Null)
@@ -189,26 +199,100 @@ internal static class JsonValueParser
                     return nullIndex >= 0 ? null : throw new AvroValueException($"{union.DisplayName} has no null branch.", path);
                 }
 
-                if (others.Length == 1)
+                if (parsers.Length == 1)
                 {
-                    return others[0](j);
+                    return parsers[0](j);
                 }
 
                 // The first branch that takes the value wins, as for unwrapped union values elsewhere in the model.
-                foreach (var branch in others)
+                // Branches written as this kind of JSON value come first (a number is an int before it is a
+                // timestamp in epoch units); branches that cannot take it at all are not tried.
+                return TryBranches(j, primary) is (true, var value) ? value
+                    : TryBranches(j, fallback) is (true, var other) ? other
+                    : throw new AvroValueException($"No branch of {union.DisplayName} accepts {Describe(j)}.", path);
+            };
+
+            (bool, object?) TryBranches(JsonElement j, JsonValueKind[][] kinds)
+            {
+                foreach (var i in Order(j))
                 {
+                    if (!kinds[i].Contains(j.ValueKind))
+                    {
+                        continue;
+                    }
+
                     try
                     {
-                        return branch(j);
+                        return (true, parsers[i](j));
                     }
                     catch (AvroValueException)
                     {
                     }
                 }
 
-                throw new AvroValueException($"No branch of {union.DisplayName} accepts {Describe(j)}.", path);
-            };
+                return (false, null);
+            }
+
+            // The order in which to try the branches: branch order, except for a JSON object when several branches
+            // take objects. Plain JSON does not name the branch, and a record ignores unknown properties and
+            // defaults missing ones, so it would take any object: records that know every property go first
+            // (fewest fields left to defaults first), then maps, then records that do not know every property.
+            IEnumerable<int> Order(JsonElement j)
+            {
+                if (j.ValueKind != JsonValueKind.Object || records.Length + maps.Length < 2)
+                {
+                    return indexes;
+                }
+
+                var ranked = records.Select(i => (Index: i, Mismatch: RecordMismatch((RecordSchema)others[i], j)))
+                    .OrderBy(r => r.Mismatch).ToList();
+                return ranked.Where(r => r.Mismatch < Unknown).Select(r => r.Index)
+                    .Concat(maps)
+                    .Concat(ranked.Where(r => r.Mismatch >= Unknown).Select(r => r.Index))
+                    .Concat(indexes.Where(i => others[i] is not (RecordSchema or MapSchema)));
+            }
         }
+
+        /// <summary>The weight of one unknown property in <see cref="RecordMismatch"/>, above any count of missing fields.</summary>
+        private const int Unknown = 1 << 20;
+
+        /// <summary>How badly a JSON object fits a record: unknown properties weigh most, then missing fields.</summary>
+        private static int RecordMismatch(RecordSchema record, JsonElement json)
+        {
+            var unknown = 0;
+            var present = 0;
+            foreach (var property in json.EnumerateObject())
+            {
+                if (record.GetField(property.Name) is null)
+                {
+                    unknown++;
+                }
+                else
+                {
+                    present++;
+                }
+            }
+
+            return unknown * Unknown + (record.Fields.Count - present);
+        }
+
+        /// <summary>
+        /// The kinds of JSON value a (non-null) schema is rendered as (<paramref name="primary"/>), or else also
+        /// accepts (numbers for dates, times and timestamps in Avro units; strings for non-finite floats).
+        /// </summary>
+        private static JsonValueKind[] Kinds(Schema schema, bool primary) => (schema.Type, AvroLogical.EffectiveLogicalName(schema)) switch
+        {
+            (SchemaType.Boolean, _) => primary ? [JsonValueKind.True, JsonValueKind.False] : [],
+            (SchemaType.Int or SchemaType.Long, null) => primary ? [JsonValueKind.Number] : [],
+            (SchemaType.Int or SchemaType.Long, _) => primary ? [JsonValueKind.String] : [JsonValueKind.Number],
+            (SchemaType.Float or SchemaType.Double, _) => primary ? [JsonValueKind.Number] : [JsonValueKind.String],
+            (_, LogicalType.DecimalName) => primary ? [JsonValueKind.String] : [JsonValueKind.Number],
+            (_, LogicalType.DurationName) => primary ? [JsonValueKind.Object] : [],
+            (SchemaType.Bytes or SchemaType.Fixed or SchemaType.String or SchemaType.Enum, _) => primary ? [JsonValueKind.String] : [],
+            (SchemaType.Array, _) => primary ? [JsonValueKind.Array] : [],
+            (SchemaType.Map or SchemaType.Record, _) => primary ? [JsonValueKind.Object] : [],
+            _ => [],
+        };
     }
 
     private sealed class RecordParse
@@ -293,7 +377,9 @@ internal static class JsonValueParser
     /// <summary>An ISO-8601 timestamp; text with an offset is converted to UTC, text without one is taken as it is.</summary>
     internal static DateTime? ParseTimestamp(string text, bool utc)
     {
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto))
+        // A date and a time of day, as ISO-8601 writes them: a bare date is a date, not midnight of a timestamp.
+        if (text.Length < 16 || text[10] is not ('T' or 't' or ' ')
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto))
         {
             return null;
         }
