@@ -31,7 +31,7 @@ internal sealed class ColumnChunkWriter(ParquetWriterOptions options)
             dictionaryOffset = fileOffset + output.WrittenCount;
             _values.ResetWrittenCount();
             PlainEncoding.Encode(dictionary.Values, 0, dictionary.Values.ValueCount, _values);
-            uncompressedTotal += WritePage(output, _values.WrittenSpan, ReadOnlySpan<byte>.Empty, new PageHeader
+            uncompressedTotal += WritePage(output, ReadOnlySpan<byte>.Empty, _values.WrittenSpan, new PageHeader
             {
                 Type = PageType.DictionaryPage,
                 DictionaryPageHeader = new DictionaryPageHeader { NumValues = dictionary.Values.ValueCount, Encoding = ParquetEncoding.Plain },
@@ -43,17 +43,14 @@ internal sealed class ColumnChunkWriter(ParquetWriterOptions options)
         var encoding = dictionary is null ? ParquetEncoding.Plain : ParquetEncoding.RleDictionary;
         var level = 0;
         var value = 0;
-        while (level < column.LevelCount || (level == 0 && column.LevelCount == 0))
+        do
         {
             var (levelEnd, valueEnd) = NextPage(column, level, value, dictionary is null ? -1 : bitWidth);
             uncompressedTotal += WriteDataPage(column, leaf, output, level, levelEnd, value, valueEnd, dictionary, bitWidth, encoding);
             level = levelEnd;
             value = valueEnd;
-            if (column.LevelCount == 0)
-            {
-                break;
-            }
         }
+        while (level < column.LevelCount);
 
         var compressedTotal = output.WrittenCount - start;
         var metadata = new ColumnMetaData

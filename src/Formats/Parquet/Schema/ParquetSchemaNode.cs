@@ -53,12 +53,6 @@ public sealed class ParquetSchemaNode
     /// <summary>For a leaf, its index among the file's columns; -1 for a group.</summary>
     public int ColumnIndex { get; internal set; } = -1;
 
-    /// <summary>The first leaf at or below this node.</summary>
-    public ParquetSchemaNode FirstLeaf => IsLeaf ? this : Children[0].FirstLeaf;
-
-    /// <summary>The leaves at or below this node, in column order.</summary>
-    public IEnumerable<ParquetSchemaNode> Leaves => IsLeaf ? [this] : Children.SelectMany(c => c.Leaves);
-
     /// <summary>The physical type of a leaf.</summary>
     public PhysicalType PhysicalType => Element.Type ?? throw new InvalidOperationException($"'{DottedPath}' is a group.");
 
