@@ -17,6 +17,9 @@ public abstract class RecordFileFormat
     /// <summary>True when the format stores the schema (so a reader needs none).</summary>
     public abstract bool StoresSchema { get; }
 
+    /// <summary>The compression codecs a writer accepts in <see cref="RecordFileOptions.Codec"/>; empty when it has none.</summary>
+    public virtual IReadOnlyList<string> Codecs => [];
+
     /// <summary>Opens a reader over <paramref name="stream"/>, which it owns.</summary>
     /// <exception cref="RecordFileException">The file's header or metadata is bad.</exception>
     public abstract Task<IRecordReader> OpenReaderAsync(Stream stream, RecordFileOptions options, CancellationToken cancellationToken);

@@ -19,6 +19,9 @@ public sealed class AvroRecordFileFormat : RecordFileFormat
     public override IReadOnlyList<string> Extensions { get; } = [".avro"];
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> Codecs => AvroCodec.SupportedNames;
+
+    /// <inheritdoc />
     public override bool StoresSchema => true;
 
     /// <inheritdoc />

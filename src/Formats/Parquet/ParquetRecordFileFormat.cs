@@ -20,6 +20,9 @@ public sealed class ParquetRecordFileFormat : RecordFileFormat
     public override IReadOnlyList<string> Extensions { get; } = [".parquet"];
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> Codecs { get; } = ["uncompressed", "snappy", "gzip"];
+
+    /// <inheritdoc />
     public override bool StoresSchema => true;
 
     /// <inheritdoc />

@@ -19,7 +19,7 @@ public static class FormatCommand
     /// <summary>Creates the command with its <c>cat</c>, <c>schema</c> and <c>convert</c> subcommands.</summary>
     public static Command Create()
     {
-        var command = new Command("format", "Read, inspect and convert record files (Avro, JSON lines) by extension.");
+        var command = new Command("format", "Read, inspect and convert record files (Avro, Parquet, JSON lines) by extension.");
         command.Subcommands.Add(Cat());
         command.Subcommands.Add(SchemaCommand());
         command.Subcommands.Add(Convert());
@@ -91,7 +91,10 @@ public static class FormatCommand
     {
         var input = new Argument<FileInfo>("IN") { Description = "The file to read." };
         var output = new Argument<FileInfo>("OUT") { Description = "The file to write (replaced if it exists); its extension picks the format." };
-        var codec = new Option<string?>("--codec") { Description = "Compression of the output: null, deflate or snappy (Avro)." };
+        var codec = new Option<string?>("--codec")
+        {
+            Description = "Compression of the output: null, deflate or snappy (Avro); uncompressed, snappy or gzip (Parquet).",
+        };
         var schema = SchemaOption("An Avro schema (.avsc) for the records: required when IN is JSON lines; for Avro input, the schema to resolve to.");
         var command = new Command("convert", "Convert a record file to another format, by the extensions of IN and OUT.")
         {
@@ -102,15 +105,12 @@ public static class FormatCommand
             var inPath = r.GetValue(input)!.FullName;
             var outPath = r.GetValue(output)!.FullName;
             var codecName = r.GetValue(codec);
-            if (codecName is not null && AvroCodec.FromName(codecName) is null)
-            {
-                throw new UsageException($"Unknown codec '{codecName}'; use one of: {string.Join(", ", AvroCodec.SupportedNames)}.");
-            }
-
             var outFormat = GetFormat(outPath);
-            if (codecName is not null and not "null" && outFormat is not AvroRecordFileFormat)
+            if (codecName is not null && !outFormat.Codecs.Contains(codecName, StringComparer.OrdinalIgnoreCase))
             {
-                throw new UsageException($"--codec {codecName} applies to Avro output, not to {outFormat.Name}.");
+                throw new UsageException(outFormat.Codecs.Count == 0
+                    ? $"--codec does not apply to {outFormat.Name} output, which is not compressed."
+                    : $"Unknown {outFormat.Name} codec '{codecName}'; use one of: {string.Join(", ", outFormat.Codecs)}.");
             }
 
             await using var reader = await OpenReaderAsync(inPath, ReadSchema(r.GetValue(schema)), ct);

@@ -128,7 +128,26 @@ public sealed class FormatCommandTests : IDisposable
 
         var codec = await Streams("format", "convert", input, PathOf("o.avro"), "--codec", "lzma", "--schema", PathOf("order.avsc"));
         codec.Exit.Should().Be(2);
-        codec.Err.Should().Contain("Unknown codec 'lzma'");
+        codec.Err.Should().Contain("Unknown avro codec 'lzma'").And.Contain("null, deflate, snappy");
+
+        var jsonCodec = await Streams("format", "convert", input, PathOf("o.jsonl"), "--codec", "gzip", "--schema", PathOf("order.avsc"));
+        jsonCodec.Exit.Should().Be(2);
+        jsonCodec.Err.Should().Contain("--codec does not apply to jsonl output");
+    }
+
+    [Fact]
+    public async Task Parquet_output_takes_its_own_codecs()
+    {
+        var input = await WriteInputs();
+        var gzip = await Streams("format", "convert", input, PathOf("o.parquet"), "--codec", "gzip", "--schema", PathOf("order.avsc"));
+        gzip.Exit.Should().Be(0, gzip.Err);
+        var back = await Streams("format", "cat", PathOf("o.parquet"));
+        back.Exit.Should().Be(0, back.Err);
+        back.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(Lines.Length);
+
+        var deflate = await Streams("format", "convert", input, PathOf("p.parquet"), "--codec", "deflate", "--schema", PathOf("order.avsc"));
+        deflate.Exit.Should().Be(2);
+        deflate.Err.Should().Contain("Unknown parquet codec 'deflate'").And.Contain("uncompressed, snappy, gzip");
     }
 
     [Fact]
