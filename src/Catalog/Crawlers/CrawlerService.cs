@@ -19,6 +19,9 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task Run)> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
+    // One client for registry calls: HttpClient is meant to be shared (connection pooling).
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
     /// <summary>Starts a run in the background.</summary>
     /// <exception cref="CrawlerRunningException">The crawler is running.</exception>
     public async Task StartAsync(string name, CancellationToken cancellationToken = default)
@@ -136,6 +139,17 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
             var connection = await store.GetConnectionPropertiesAsync(
                 target.ConnectionName ?? throw new InvalidInputException("A JDBC target needs a ConnectionName."), cancellationToken);
             foreach (var table in await new PostgresCrawler(crawler, metrics).CrawlAsync(target, connection, cancellationToken))
+            {
+                await writer.WriteAsync(table, everything, cancellationToken);
+            }
+        }
+
+        foreach (var target in targets.KafkaTargets ?? [])
+        {
+            progress?.Report(new CrawlProgress(0, 0, $"Kafka {string.Join(", ", target.Topics ?? [])}"));
+            var connection = await store.GetConnectionPropertiesAsync(
+                target.ConnectionName ?? throw new InvalidInputException("A Kafka target needs a ConnectionName."), cancellationToken);
+            foreach (var table in await new KafkaCrawler(crawler, metrics, Http).CrawlAsync(target, connection, cancellationToken))
             {
                 await writer.WriteAsync(table, everything, cancellationToken);
             }
