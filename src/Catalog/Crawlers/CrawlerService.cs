@@ -22,9 +22,9 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     // One client for registry calls: HttpClient is meant to be shared (connection pooling).
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Starts a run in the background.</summary>
+    /// <summary>Starts a run in the background; <paramref name="progress"/> (optional) hears how it goes.</summary>
     /// <exception cref="CrawlerRunningException">The crawler is running.</exception>
-    public async Task StartAsync(string name, CancellationToken cancellationToken = default)
+    public async Task StartAsync(string name, CancellationToken cancellationToken = default, IProgress<CrawlProgress>? progress = null)
     {
         var crawler = await store.GetCrawlerAsync(name, cancellationToken);
         var runId = await store.BeginCrawlerRunAsync(crawler.Name, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
             await started.Task;
             try
             {
-                await ExecuteAsync(crawler.Name, runId, null, cancel.Token);
+                await ExecuteAsync(crawler.Name, runId, progress, cancel.Token);
             }
             finally
             {
