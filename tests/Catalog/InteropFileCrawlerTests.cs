@@ -20,7 +20,7 @@ public sealed class InteropFileCrawlerTests(S3rverFixture s3) : IClassFixture<S3
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
-        _store = new CatalogStore(NpgsqlDataSource.Create(_database.ConnectionString), new SecretProtector(null));
+        _store = new CatalogStore(NpgsqlDataSource.Create(_database.ConnectionString), new SecretProtector(Convert.ToBase64String(new byte[32])));
         await _store.MigrateAsync();
         await _store.CreateDatabaseAsync(new DatabaseInput { Name = "lake" });
         Directory.CreateDirectory(_lake);
@@ -72,14 +72,14 @@ public sealed class InteropFileCrawlerTests(S3rverFixture s3) : IClassFixture<S3
         await File.WriteAllBytesAsync(Path.Combine(parquet, "region=xx", "bad.parquet"), "PAR1 this is not a footer PAR1"u8.ToArray());
     }
 
-    private async Task<CrawlerRun> CrawlAsync(string name, string path, ILakeStorage storage)
+    private async Task<CrawlerRun> CrawlAsync(string name, string path, ILakeStorage storage, string? connection = null)
     {
         await _store.CreateCrawlerAsync(new CrawlerInput
         {
             Name = name,
             DatabaseName = "lake",
             TablePrefix = name + "_",
-            Targets = new CrawlerTargets { S3Targets = [new S3Target { Path = path }] },
+            Targets = new CrawlerTargets { S3Targets = [new S3Target { Path = path, ConnectionName = connection }] },
         });
         var crawlers = new CrawlerService(_store, new LakeStorageProvider(storage));
         return await crawlers.RunAsync(name, null, CancellationToken.None);
@@ -129,7 +129,20 @@ public sealed class InteropFileCrawlerTests(S3rverFixture s3) : IClassFixture<S3
             await storage.WriteAsync($"s3://{S3rverFixture.Bucket}/lake/{relative}", await File.ReadAllBytesAsync(file));
         }
 
-        var run = await CrawlAsync("s3", $"s3://{S3rverFixture.Bucket}/lake/db", storage);
+        // The crawler reaches S3 through a connection (endpoint and encrypted keys), not the host's lake.
+        await _store.CreateConnectionAsync(new ConnectionInput
+        {
+            Name = "s3rver",
+            ConnectionType = "S3",
+            ConnectionProperties = new()
+            {
+                ["LAKE_ROOT"] = $"s3://{S3rverFixture.Bucket}/lake",
+                ["S3_ENDPOINT"] = s3.ServiceUrl,
+                ["AWS_ACCESS_KEY_ID"] = "S3RVER",
+                ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
+            },
+        });
+        var run = await CrawlAsync("s3", $"s3://{S3rverFixture.Bucket}/lake/db", new LocalLakeStorage(_lake), "s3rver");
         await AssertTablesAsync("s3", run);
         (await _store.GetTableAsync("lake", "s3_metrics")).StorageDescriptor!.Location
             .Should().Be($"s3://{S3rverFixture.Bucket}/lake/db/metrics/");

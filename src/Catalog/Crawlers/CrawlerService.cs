@@ -124,7 +124,10 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         var targets = crawler.Targets ?? new CrawlerTargets();
         foreach (var target in targets.S3Targets ?? [])
         {
-            var storage = lake.Storage;
+            using var connectionStorage = target.ConnectionName is { } connectionName
+                ? await ConnectionStorageAsync(connectionName, cancellationToken)
+                : null;
+            var storage = connectionStorage ?? lake.Storage;
             var known = everything ? new HashSet<string>() : await KnownFoldersAsync(crawler, cancellationToken);
             var tables = await new LakeCrawler(storage, classifiers, crawler, metrics, progress).CrawlAsync(target, known, cancellationToken);
             foreach (var table in tables)
@@ -159,6 +162,26 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         {
             await writer.HandleMissingTablesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The S3 storage an <c>S3</c> connection describes: <c>LAKE_ROOT</c> (the <c>s3://bucket/prefix</c> its paths
+    /// must stay under), <c>S3_ENDPOINT</c>, <c>REGION</c>, <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>,
+    /// <c>S3_FORCE_PATH_STYLE</c> (default true).
+    /// </summary>
+    private async Task<S3LakeStorage> ConnectionStorageAsync(string name, CancellationToken cancellationToken)
+    {
+        var properties = await store.GetConnectionPropertiesAsync(name, cancellationToken);
+        var root = properties.GetValueOrDefault("LAKE_ROOT")
+                   ?? throw new InvalidInputException($"Connection {name} has no LAKE_ROOT (s3://bucket/prefix) for S3 targets.");
+        return new S3LakeStorage(root, new S3Options
+        {
+            ServiceUrl = properties.GetValueOrDefault("S3_ENDPOINT", ""),
+            Region = properties.GetValueOrDefault("REGION", "us-east-1"),
+            AccessKey = properties.GetValueOrDefault("AWS_ACCESS_KEY_ID", ""),
+            SecretKey = properties.GetValueOrDefault("AWS_SECRET_ACCESS_KEY", ""),
+            ForcePathStyle = !string.Equals(properties.GetValueOrDefault("S3_FORCE_PATH_STYLE"), "false", StringComparison.OrdinalIgnoreCase),
+        });
     }
 
     private async Task<HashSet<string>> KnownFoldersAsync(Crawler crawler, CancellationToken cancellationToken)
