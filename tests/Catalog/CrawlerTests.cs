@@ -249,6 +249,33 @@ public sealed class CrawlerTests : IAsyncLifetime
         await stop.Should().ThrowAsync<CrawlerNotRunningException>();
     }
 
+    [Fact]
+    public async Task A_stop_received_by_another_host_cancels_the_run()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Write($"db8/t/p{i}.json", "{\"id\":1}\n");
+        }
+
+        await CreateCrawlerAsync("remote-stop", "db8");
+        var otherHost = new CrawlerService(_store, new LakeStorageProvider(new LakeOptions { Root = _lake }));
+        var stopped = 0;
+        var progress = new SynchronousProgress(_ =>
+        {
+            if (Interlocked.Exchange(ref stopped, 1) == 0)
+            {
+                otherHost.StopAsync("remote-stop").GetAwaiter().GetResult();
+                // Hold the run past the running host's stop poll (1 s).
+                Thread.Sleep(TimeSpan.FromSeconds(4));
+            }
+        });
+
+        var run = await _crawlers.RunAsync("remote-stop", progress, CancellationToken.None);
+
+        run.Status.Should().Be("CANCELLED");
+        (await _store.GetCrawlerAsync("remote-stop")).State.Should().Be("READY");
+    }
+
     private sealed class SynchronousProgress(Action<CrawlProgress> report) : IProgress<CrawlProgress>
     {
         public void Report(CrawlProgress value) => report(value);

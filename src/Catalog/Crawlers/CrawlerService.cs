@@ -87,12 +87,14 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         var metrics = new CrawlMetrics();
         string status = Succeeded;
         string? error = null;
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchForStopAsync(name, run);
         try
         {
-            var crawler = await store.GetCrawlerAsync(name, cancellationToken);
-            await CrawlAsync(crawler, metrics, progress, cancellationToken);
+            var crawler = await store.GetCrawlerAsync(name, run.Token);
+            await CrawlAsync(crawler, metrics, progress, run.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
             status = Cancelled;
         }
@@ -104,9 +106,40 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         }
         finally
         {
+            await run.CancelAsync();
+            await watch;
             await store.FinishCrawlerRunAsync(name, runId, status, error, metrics, CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// Cancels <paramref name="run"/> when the crawler's state turns <c>STOPPING</c>, so that a StopCrawler
+    /// received by another host (or while the CLI runs the crawl) stops this run.
+    /// </summary>
+    private async Task WatchForStopAsync(string name, CancellationTokenSource run)
+    {
+        try
+        {
+            while (!run.IsCancellationRequested)
+            {
+                await Task.Delay(StopPollInterval, run.Token);
+                if ((await store.GetCrawlerAsync(name, run.Token)).State == Stopping)
+                {
+                    await run.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended or was stopped.
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or CatalogException)
+        {
+            _logger.LogWarning(e, "Watching crawler {Crawler} for a stop failed; it can only be stopped on this host", name);
+        }
+    }
+
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
 
     private async Task CrawlAsync(Crawler crawler, CrawlMetrics metrics, IProgress<CrawlProgress>? progress,
         CancellationToken cancellationToken)
