@@ -1,3 +1,6 @@
+using System.CommandLine;
 using Streams.Host.Cli;
 
-return await StreamsCli.Create().Parse(args).InvokeAsync();
+// Commands own Ctrl-C/SIGTERM (PosixSignalRegistration): System.CommandLine's handler would exit the
+// process with 143 after a short timeout, cutting a clean shutdown (API, PostgreSQL) short.
+return await StreamsCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -21,8 +21,9 @@ public sealed class StreamsDevProcessTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = state.FullName,
         };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "streams.dll"), "dev", "--state", state.FullName, "--port", "0"])
+        foreach (var a in (string[])[Streams, "dev", "--port", "0"])
         {
             info.ArgumentList.Add(a);
         }
@@ -62,11 +63,19 @@ public sealed class StreamsDevProcessTests
                 (await http.GetStringAsync(lines["api"] + "/health")).Should().Contain("\"ok\"");
             }
 
+            // CLI commands run from the same directory find the running stack through .streams/dev.json.
+            File.Exists(Path.Combine(state.FullName, ".streams", "dev.json")).Should().BeTrue();
+            await ExternalTool.RunAsync("dotnet", [Streams, "registry", "register", "orders-value", WriteSchema(state.FullName)],
+                workingDirectory: state.FullName);
+            (await ExternalTool.RunAsync("dotnet", [Streams, "registry", "subjects"], workingDirectory: state.FullName))
+                .Should().Contain("orders-value");
+
             await ExternalTool.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(shutdown.Token);
             process.ExitCode.Should().Be(0, await stderr);
 
+            File.Exists(Path.Combine(state.FullName, ".streams", "dev.json")).Should().BeFalse("a stopped stack withdraws its endpoints");
             await using var after = new NpgsqlConnection(lines["postgres"] + ";Timeout=3");
             var open = () => after.OpenAsync();
             await open.Should().ThrowAsync<NpgsqlException>("streams dev stops its PostgreSQL on SIGTERM");
@@ -80,5 +89,14 @@ public sealed class StreamsDevProcessTests
 
             state.Delete(recursive: true);
         }
+    }
+
+    private static string Streams => Path.Combine(AppContext.BaseDirectory, "streams.dll");
+
+    private static string WriteSchema(string directory)
+    {
+        var path = Path.Combine(directory, "order.avsc");
+        File.WriteAllText(path, """{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "long"}]}""");
+        return path;
     }
 }

@@ -85,8 +85,8 @@ public static class AvroJsonDecoder
         {
             { Type: SchemaType.Null } => json is null ? null : throw Mismatch(json, schema, path),
             { Type: SchemaType.Boolean } => Value(json) is { } v && v.TryGetValue<bool>(out var b) ? b : throw Mismatch(json, schema, path),
-            { Type: SchemaType.Int } => Value(json) is { } v && v.TryGetValue<int>(out var i) ? i : throw IntegerMismatch(json, schema, path),
-            { Type: SchemaType.Long } => Value(json) is { } v && v.TryGetValue<long>(out var l) ? l : throw IntegerMismatch(json, schema, path),
+            { Type: SchemaType.Int } => JsonNumber.TryGetInt32(json, out var i) ? i : throw IntegerMismatch(json, schema, path),
+            { Type: SchemaType.Long } => JsonNumber.TryGetInt64(json, out var l) ? l : throw IntegerMismatch(json, schema, path),
             { Type: SchemaType.Float } => ReadFloat(json, schema, path),
             { Type: SchemaType.Double } => ReadFloatingPoint(json, schema, path),
             { Type: SchemaType.Bytes } => ReadBytes(json, schema, null, path),
@@ -236,13 +236,13 @@ public static class AvroJsonDecoder
 
     private static double? ReadFloatingPoint(JsonNode? json, Schema schema, string path)
     {
+        if (JsonNumber.TryGetElement(json, out var number) && number.TryGetDouble(out var d) && double.IsFinite(d))
+        {
+            return d;
+        }
+
         if (Value(json) is { } v)
         {
-            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d))
-            {
-                return d;
-            }
-
             if (v.TryGetValue<string>(out var s))
             {
                 switch (s)
@@ -264,12 +264,12 @@ public static class AvroJsonDecoder
     // reads back as exactly the float that was written.
     private static float ReadFloat(JsonNode? json, Schema schema, string path)
     {
-        if (Value(json) is not { } v || v.GetValueKind() != JsonValueKind.Number)
+        if (!JsonNumber.TryGetElement(json, out var number))
         {
             return (float)ReadFloatingPoint(json, schema, path)!.Value;
         }
 
-        return v.TryGetValue<float>(out var f) && float.IsFinite(f)
+        return number.TryGetSingle(out var f) && float.IsFinite(f)
             ? f
             : throw new AvroValueException($"{AvroSchemaParser.Describe(json)} is outside the range of float.", path);
     }

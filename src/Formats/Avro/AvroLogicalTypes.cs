@@ -111,6 +111,6 @@ internal static class AvroLogicalTypes
     private static bool TryGetInt(JsonObject node, string name, out int value)
     {
         value = 0;
-        return node.TryGetPropertyValue(name, out var n) && n is JsonValue v && v.TryGetValue(out value);
+        return node.TryGetPropertyValue(name, out var n) && JsonNumber.TryGetInt32(n, out value);
     }
 }

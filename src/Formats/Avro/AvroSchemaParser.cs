@@ -409,7 +409,7 @@ public static class AvroSchemaParser
             // The canonical form's INTEGERS rule strips quotes around integers, so a quoted size is accepted.
             var size = -1;
             var valid = sizeNode is JsonValue sv
-                && (sv.TryGetValue<int>(out size)
+                && (JsonNumber.TryGetInt32(sv, out size)
                     || (sv.TryGetValue<string>(out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size)));
             if (!valid || size < 0)
             {

@@ -4,8 +4,8 @@ namespace Streams.Formats.Avro;
 
 /// <summary>
 /// The reader's schema is a union and the writer's is not (or is one branch of a writer union): the value is read
-/// into the reader's branch <see cref="BranchIndex"/>, the first that matches the writer's schema (an exact
-/// match of type and name is preferred to a promotion).
+/// into the reader's branch <see cref="BranchIndex"/>: the branch of the same type (and full name) when there is
+/// one, else the first that matches the writer's schema by name or promotion.
 /// </summary>
 public sealed class ReaderUnionResolution : Resolution
 {

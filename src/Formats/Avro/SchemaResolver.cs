@@ -13,9 +13,10 @@ namespace Streams.Formats.Avro;
 /// are equal or a reader alias is the writer's full name, fixed also by size; records match fields by name or
 /// reader field alias, skip writer-only fields and fill reader-only fields from their defaults; enums map the
 /// writer's symbols by name, unknown ones to the reader's default symbol; arrays and maps resolve their items
-/// and values; a reader union takes a writer value into its first matching branch (an exact type and full name
-/// match is preferred to a promotion, so an <c>int</c> goes to the <c>int</c> branch of <c>["long","int"]</c>);
-/// a writer union resolves each of its branches.
+/// and values; a reader union takes a writer value into its branch of the same type (and full name), else the
+/// first branch that matches by name or promotion (so an <c>int</c> goes to the <c>int</c> branch of
+/// <c>["long","int"]</c> but to the <c>long</c> branch of <c>["long","string"]</c>); a writer union resolves each
+/// of its branches.
 /// </para>
 /// <para>
 /// What makes every datum unreadable is an error of the resolution (<see cref="SchemaResolution.Errors"/>, all of
@@ -169,7 +170,12 @@ public static class SchemaResolver
             return new ReaderUnionResolution(writer, reader, index, branch);
         }
 
-        /// <summary>The reader branch for a writer schema: exact match first, then a named match, then a promotion.</summary>
+        /// <summary>
+        /// The reader branch for a writer schema: a branch of the same type (and full name) first, else the first that
+        /// matches by unqualified name or alias, else the first the writer's type promotes to. The specification
+        /// says "the first that matches", which would read the long branch of a writer's <c>["double","long"]</c>
+        /// as the reader's double when both schemas are that same union; like Java, exact matches come first.
+        /// </summary>
         private static int FindBranch(Schema writer, UnionSchema reader)
         {
             var branches = reader.Branches;
@@ -184,15 +190,14 @@ public static class SchemaResolver
 
             for (var i = 0; i < branches.Count; i++)
             {
-                if (writer is NamedSchema w && branches[i] is NamedSchema r && r.Type == w.Type && NamesMatch(w, r))
+                var branch = branches[i];
+                var matches = (writer, branch) switch
                 {
-                    return i;
-                }
-            }
-
-            for (var i = 0; i < branches.Count; i++)
-            {
-                if (IsPrimitive(writer) && IsPrimitive(branches[i]) && PromotionOf(writer.Type, branches[i].Type) is not null)
+                    (NamedSchema w, NamedSchema r) => w.Type == r.Type && NamesMatch(w, r),
+                    _ when IsPrimitive(writer) && IsPrimitive(branch) => PromotionOf(writer.Type, branch.Type) is not null,
+                    _ => false,
+                };
+                if (matches)
                 {
                     return i;
                 }

@@ -54,7 +54,7 @@ public static class UnionBranchSelector
             { Type: SchemaType.Int } => value is int,
             { Type: SchemaType.Long } => value is long or int,
             { Type: SchemaType.Float } => value is float or int or long,
-            { Type: SchemaType.Double } => value is double or float or int or long,
+            { Type: SchemaType.Double } => value is double or int or long,
             { Type: SchemaType.Bytes } => value is byte[],
             { Type: SchemaType.String } => value is string,
             RecordSchema record => value is GenericRecord r && r.Schema.FullName == record.FullName,

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Catalog.GlueApi;
 using Streams.Host.Configuration;
+using Streams.Registry;
+using Streams.Registry.Api;
 
 namespace Streams.Host.Api;
 
@@ -25,12 +27,14 @@ public static class ApiHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         // Area services: one line per area.
+        builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 
         // Area endpoints: one line per area.
+        app.MapSchemaRegistry();
         app.MapGlueApi();
 
         return app;

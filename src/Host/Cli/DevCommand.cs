@@ -53,7 +53,8 @@ public static class DevCommand
         DevStack stack;
         try
         {
-            stack = await DevStack.StartAsync(StreamsConfiguration.LoadOptions(), settings, stop.Token);
+            // Its own earlier dev.json must not read as configured external services.
+            stack = await DevStack.StartAsync(StreamsConfiguration.LoadOptions(includeRunningDevStack: false), settings, stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -67,6 +68,7 @@ public static class DevCommand
 
         await using (stack)
         {
+            await StreamsConfiguration.WriteDevEndpointsAsync(settings.StateDirectory, stack.Options, stack.ApiUrl, CancellationToken.None);
             // Exactly these three lines on stdout, so scripts can parse them; everything else goes to stderr.
             Console.Out.WriteLine($"kafka: {stack.Options.Kafka.BootstrapServers}");
             Console.Out.WriteLine($"postgres: {stack.Options.Postgres.ConnectionString}");
@@ -81,6 +83,8 @@ public static class DevCommand
             {
                 await Console.Error.WriteLineAsync("stopping...");
             }
+
+            File.Delete(Path.Combine(settings.StateDirectory, StreamsConfiguration.DevEndpointsFile));
         }
 
         return 0;

@@ -14,6 +14,7 @@ public static class StreamsCli
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(FormatCommand.Create());
+        root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(CrawlCommand.Create());
         return root;

@@ -380,4 +380,31 @@ public sealed class AvroSchemaParserTests
 
         ((UnionSchema)schema.Fields[0].Schema).Branches[1].Should().BeSameAs(schema);
     }
+
+    [Fact]
+    public void Reads_numbers_of_json_built_in_code_like_parsed_ones()
+    {
+        var fixedNode = new JsonObject
+        {
+            ["type"] = "fixed", ["name"] = "F", ["size"] = 16L, ["logicalType"] = "decimal", ["precision"] = (short)20, ["scale"] = 2UL,
+        };
+        var record = new JsonObject
+        {
+            ["type"] = "record",
+            ["name"] = "R",
+            ["fields"] = new JsonArray(
+                new JsonObject { ["name"] = "f", ["type"] = fixedNode },
+                new JsonObject { ["name"] = "i", ["type"] = "int", ["default"] = 7L },
+                new JsonObject { ["name"] = "x", ["type"] = "float", ["default"] = 1.5d },
+                new JsonObject { ["name"] = "d", ["type"] = "double", ["default"] = 3 }),
+        };
+
+        var schema = (RecordSchema)AvroSchemaParser.Parse(record);
+
+        schema.Fields[0].Schema.LogicalType.Should().Be(LogicalType.Decimal(20, 2));
+        ((FixedSchema)schema.Fields[0].Schema).Size.Should().Be(16);
+        AvroJsonDecoder.DefaultValue(schema.Fields[1]).Should().Be(7);
+        AvroJsonDecoder.DefaultValue(schema.Fields[2]).Should().Be(1.5f);
+        AvroJsonDecoder.DefaultValue(schema.Fields[3]).Should().Be(3d);
+    }
 }

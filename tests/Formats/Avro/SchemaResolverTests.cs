@@ -100,13 +100,16 @@ public sealed class SchemaResolverTests
         node.BranchIndex.Should().Be(2);
         ((DirectResolution)node.Branch).Promotion.Should().Be(Promotion.None);
 
+        var same = (WriterUnionResolution)Resolve("""["double","long"]""", """["double","long"]""").GetRoot();
+        same.Branches.Select(b => ((ReaderUnionResolution)b).BranchIndex).Should().Equal(0, 1);
+
         var promoted = (ReaderUnionResolution)Resolve("\"int\"", """["null","double","long"]""").GetRoot();
         promoted.BranchIndex.Should().Be(1, "the first branch the value promotes to, in branch order");
 
         var named = (ReaderUnionResolution)Resolve(
             """{"type":"record","name":"a.X","fields":[]}""",
             """[{"type":"record","name":"b.X","fields":[]},{"type":"record","name":"a.X","fields":[]}]""").GetRoot();
-        named.BranchIndex.Should().Be(1);
+        named.BranchIndex.Should().Be(1, "a named type prefers the branch of its own full name");
     }
 
     [Fact]

@@ -1,0 +1,137 @@
+using Streams.Formats.Model;
+using Streams.Pipelines.Specs;
+using Streams.Pipelines.Transforms;
+using Streams.Pipelines.Windows;
+using Streams.Serving;
+
+namespace Streams.Pipelines;
+
+/// <summary>
+/// Executes a <see cref="PipelineSpec"/> over batches of records. The speed layer (one micro-batch at a
+/// time), the batch layer and <c>streams run</c> all go through this class, so they share every line
+/// of transform code. The transform chain is bound once per input schema and cached.
+/// </summary>
+public sealed class PipelineRunner
+{
+    private readonly PipelineSpec _spec;
+    private readonly PipelineMode _mode;
+    private readonly PipelineEnvironment _environment;
+    private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
+    private readonly WindowAggregator? _aggregator;
+    private bool _prepared;
+
+    /// <summary>Creates a runner for <paramref name="spec"/> in <paramref name="mode"/>.</summary>
+    public PipelineRunner(PipelineSpec spec, PipelineMode mode, PipelineEnvironment? environment = null)
+    {
+        _spec = spec;
+        _mode = mode;
+        _environment = environment ?? new PipelineEnvironment();
+        if (spec.Window is { } window && spec.Aggregate is { } aggregate)
+        {
+            _aggregator = new WindowAggregator(window, aggregate, enforceLateness: mode == PipelineMode.Speed);
+        }
+    }
+
+    /// <summary>The spec.</summary>
+    public PipelineSpec Spec => _spec;
+
+    /// <summary>The window watermark (speed layer), or null without a window or before any record.</summary>
+    public DateTime? Watermark => _aggregator?.Watermark;
+
+    /// <summary>Lets transforms load what they need (lookup table columns). Called once before the first batch.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var transform in _spec.Transforms)
+        {
+            await transform.PrepareAsync(_environment, cancellationToken);
+        }
+
+        _prepared = true;
+    }
+
+    /// <summary>The schema of the main output for input records of <paramref name="input"/>.</summary>
+    public RecordSchema OutputSchema(RecordSchema input)
+    {
+        var chain = Chain(input);
+        var transformed = chain.Length == 0 ? input : chain[^1].Output;
+        return _aggregator?.Bind(transformed) ?? transformed;
+    }
+
+    /// <summary>The serving definition for <paramref name="sink"/> given the input schema (main output only).</summary>
+    public ServingOutputDefinition ServingDefinition(SinkSpec sink, RecordSchema input)
+    {
+        var name = sink.Serving ?? throw new PipelineSpecException($"Pipeline '{_spec.Name}': sink of output '{sink.Output}' has no serving name.");
+        var output = OutputSchema(input);
+        if (sink.Output != SinkSpec.Main)
+        {
+            throw new PipelineSpecException($"Pipeline '{_spec.Name}': serving sinks of child outputs are not supported; sink '{name}' names output '{sink.Output}'.");
+        }
+
+        if (_aggregator is not null)
+        {
+            return _aggregator.ServingDefinition(name);
+        }
+
+        var time = sink.TimeColumn ?? throw new PipelineSpecException(
+            $"Pipeline '{_spec.Name}': serving sink '{name}' needs 'time' (the event-time column compared with the batch watermark).");
+        var keys = sink.Keys.Count == 0 || sink.Keys.Contains(time) ? sink.Keys : [.. sink.Keys, time];
+        return new ServingOutputDefinition(name, output, keys, time);
+    }
+
+    /// <summary>Runs one batch through the transforms (and the window, if any).</summary>
+    public async Task<PipelineResult> ProcessAsync(RecordBatch batch, CancellationToken cancellationToken = default)
+    {
+        var context = new TransformContext();
+        var current = batch;
+        foreach (var transform in Chain(batch.Schema))
+        {
+            current = await transform.ApplyAsync(current, context, cancellationToken);
+        }
+
+        if (_aggregator is not null)
+        {
+            _aggregator.Add(current, context);
+            current = _mode == PipelineMode.Speed ? _aggregator.Drain() : new RecordBatch(_aggregator.Output!, []);
+        }
+
+        return Result(current, context);
+    }
+
+    /// <summary>Ends the input: in the batch layer, emits the aggregates of every window.</summary>
+    public PipelineResult Complete()
+    {
+        var context = new TransformContext();
+        var output = _aggregator is { Output: not null } ? _aggregator.Drain() : new RecordBatch(EmptySchema, []);
+        return Result(output, context);
+    }
+
+    private static readonly RecordSchema EmptySchema = new(new SchemaName("empty", null), []);
+
+    private static PipelineResult Result(RecordBatch output, TransformContext context) =>
+        new(output, context.Children.ToDictionary(c => c.Key, c => (IReadOnlyList<RecordBatch>)c.Value), context.DeadLetters);
+
+    private BoundTransform[] Chain(RecordSchema input)
+    {
+        if (_chains.TryGetValue(input, out var chain))
+        {
+            return chain;
+        }
+
+        if (!_prepared && _spec.Transforms.Any(t => t is JoinTransform))
+        {
+            throw new InvalidOperationException("Call PrepareAsync before processing: the pipeline has a join.");
+        }
+
+        var bound = new List<BoundTransform>();
+        var schema = input;
+        foreach (var transform in _spec.Transforms)
+        {
+            var next = transform.Bind(schema);
+            bound.Add(next);
+            schema = next.Output;
+        }
+
+        _chains[input] = chain = [.. bound];
+        return chain;
+    }
+}

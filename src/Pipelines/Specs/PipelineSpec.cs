@@ -1,0 +1,45 @@
+using Streams.Pipelines.Transforms;
+using Streams.Pipelines.Windows;
+
+namespace Streams.Pipelines.Specs;
+
+/// <summary>
+/// One pipeline definition, executed by both the speed layer (over the Kafka source) and the batch
+/// layer (over the lake source) with the same transform code. See docs/pipelines.md.
+/// </summary>
+/// <param name="Name">The pipeline name (letters, digits, '_').</param>
+/// <param name="Source">Where records come from in each layer.</param>
+/// <param name="Transforms">The transforms, in order.</param>
+/// <param name="Window">The event-time window, or null.</param>
+/// <param name="Aggregate">The aggregate over the window, or null (both or neither).</param>
+/// <param name="Sinks">Where outputs go.</param>
+public sealed record PipelineSpec(string Name, SourceSpec Source, IReadOnlyList<Transform> Transforms, WindowSpec? Window,
+    AggregateSpec? Aggregate, IReadOnlyList<SinkSpec> Sinks);
+
+/// <summary>The sources of a pipeline: a Kafka topic for the speed layer, a catalog table or lake path for the batch layer.</summary>
+/// <param name="Kafka">The speed-layer source, or null.</param>
+/// <param name="Batch">The batch-layer source, or null.</param>
+/// <param name="SchemaFile">An Avro schema file (.avsc) for sources that carry none (JSON lines), relative to the spec file; or null.</param>
+public sealed record SourceSpec(KafkaSourceSpec? Kafka, BatchSourceSpec? Batch, string? SchemaFile);
+
+/// <summary>A Kafka topic whose values are Avro in the Confluent wire format, checked against a registry subject.</summary>
+/// <param name="Topic">The topic.</param>
+/// <param name="Subject">The registry subject (default <c>topic-value</c>).</param>
+public sealed record KafkaSourceSpec(string Topic, string Subject);
+
+/// <summary>Historical data: a catalog table (<c>database.table</c>) or a lake path, and its format.</summary>
+/// <param name="Table">The catalog table, or null.</param>
+/// <param name="Path">The lake path (relative to Streams:Lake:Root), or null.</param>
+/// <param name="Format">avro, parquet, jsonl or csv; null to take the catalog's or the file extension's.</param>
+public sealed record BatchSourceSpec(string? Table, string? Path, string? Format);
+
+/// <summary>Where one output goes.</summary>
+/// <param name="Output">The output: <c>main</c>, or a child output (from relationalize), or <c>dead_letters</c>.</param>
+/// <param name="Serving">The serving output (table set and merged view) name, or null.</param>
+/// <param name="Keys">Upsert keys of a non-aggregated output (empty: append).</param>
+/// <param name="TimeColumn">The time column of a non-aggregated output (aggregates use window_start).</param>
+public sealed record SinkSpec(string Output, string? Serving, IReadOnlyList<string> Keys, string? TimeColumn)
+{
+    /// <summary>The name of the main output.</summary>
+    public const string Main = "main";
+}

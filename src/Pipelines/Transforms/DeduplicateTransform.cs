@@ -1,0 +1,63 @@
+using Streams.Formats.Model;
+
+namespace Streams.Pipelines.Transforms;
+
+/// <summary>
+/// Keeps the first record of each key. The seen keys persist across the batches of one pipeline run,
+/// so a key repeated in a later micro-batch is dropped too.
+/// </summary>
+public sealed class DeduplicateTransform(IReadOnlyList<string> keys) : Transform
+{
+    /// <summary>The key fields (dotted paths allowed).</summary>
+    public IReadOnlyList<string> Keys { get; } = keys;
+
+    /// <inheritdoc />
+    public override string Kind => "deduplicate";
+
+    /// <inheritdoc />
+    public override BoundTransform Bind(RecordSchema input)
+    {
+        if (Keys.Count == 0)
+        {
+            throw Error("needs at least one key field");
+        }
+
+        var paths = Keys.Select(k => FieldPath.Resolve(input, k, d => Error(d))).ToArray();
+        return new Bound(input, paths, Name);
+    }
+
+    private sealed class Bound(RecordSchema output, FieldPath[] paths, string label) : RecordTransform(output, label)
+    {
+        private readonly HashSet<object?[]> _seen = new(KeyComparer.Instance);
+
+        protected override GenericRecord? Apply(GenericRecord record)
+        {
+            var key = new object?[paths.Length];
+            for (var i = 0; i < paths.Length; i++)
+            {
+                key[i] = paths[i].Read(record);
+            }
+
+            return _seen.Add(key) ? record : null;
+        }
+    }
+}
+
+/// <summary>Compares key tuples by value (<see cref="ValueEquality"/>), for grouping and deduplication.</summary>
+internal sealed class KeyComparer : IEqualityComparer<object?[]>
+{
+    public static KeyComparer Instance { get; } = new();
+
+    public bool Equals(object?[]? x, object?[]? y) => ValueEquality.Instance.Equals(x, y);
+
+    public int GetHashCode(object?[] key)
+    {
+        var hash = new HashCode();
+        foreach (var value in key)
+        {
+            hash.Add(ValueEquality.Instance.GetHashCode(value));
+        }
+
+        return hash.ToHashCode();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Streams.Formats.Avro;
+using Streams.Formats.Model;
+using Streams.Registry.Client;
+
+namespace Streams.Registry.Serdes;
+
+/// <summary>
+/// Serializes <see cref="GenericRecord"/>s in Confluent's wire format (<see cref="WireFormat"/>) with schemas
+/// from a registry: the record's own schema, registered or looked up under the subject its
+/// <see cref="SubjectNameStrategy"/> names, or with <see cref="AvroSerializerConfig.UseLatestVersion"/> the
+/// subject's latest schema. Usable by Confluent.Kafka producers as a synchronous or asynchronous serializer.
+/// </summary>
+public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerializer<GenericRecord>
+{
+    private readonly AvroSchemaCache _schemas;
+    private readonly AvroSerializerConfig _config;
+    private readonly ConcurrentDictionary<(string Subject, RecordSchema Schema), (int Id, Schema Writer)> _writers = new();
+
+    /// <summary>Creates a serializer over <paramref name="client"/>.</summary>
+    public AvroSerializer(ISchemaRegistryClient client, AvroSerializerConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _schemas = new AvroSchemaCache(client);
+        _config = config ?? new AvroSerializerConfig();
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> SerializeAsync(GenericRecord data, SerializationContext context)
+    {
+        if (data is null)
+        {
+            return null!; // A null value is a Kafka tombstone, written as no bytes at all.
+        }
+
+        var subject = SubjectOf(data, context);
+        var (id, writer) = _config.UseLatestVersion || !_writers.TryGetValue((subject, data.Schema), out var known)
+            ? await GetWriterAsync(subject, data.Schema, context)
+            : known;
+        return Encode(id, writer, data, context);
+    }
+
+    /// <inheritdoc />
+    public byte[] Serialize(GenericRecord data, SerializationContext context)
+    {
+        if (data is null)
+        {
+            return null!;
+        }
+
+        // Once a schema's id is known the synchronous path encodes without touching a task.
+        return !_config.UseLatestVersion && _writers.TryGetValue((SubjectOf(data, context), data.Schema), out var known)
+            ? Encode(known.Id, known.Writer, data, context)
+            : SerializeAsync(data, context).GetAwaiter().GetResult();
+    }
+
+    private string SubjectOf(GenericRecord data, SerializationContext context) =>
+        _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, data.Schema.FullName);
+
+    private async Task<(int Id, Schema Writer)> GetWriterAsync(string subject, RecordSchema schema, SerializationContext context)
+    {
+        try
+        {
+            if (_config.UseLatestVersion)
+            {
+                var latest = await _schemas.Client.GetLatestSchemaAsync(subject);
+                return (latest.Id, await _schemas.GetAsync(latest.Id));
+            }
+
+            var submission = new SchemaSubmission(_schemas.JsonOf(schema));
+            var id = _config.AutoRegisterSchemas
+                ? await _schemas.Client.RegisterSchemaAsync(subject, submission, _config.NormalizeSchemas)
+                : (await _schemas.Client.LookUpSchemaAsync(subject, submission, _config.NormalizeSchemas)).Id;
+
+            // The record's own schema is the writer schema: the id names the same schema in the registry.
+            return _writers.GetOrAdd((subject, schema), (id, schema));
+        }
+        catch (SchemaRegistryException e)
+        {
+            throw new SchemaSerdesException(
+                $"The registry refused the schema of {schema.FullName} under subject '{subject}': {e.Message}", context, null, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SchemaSerdesException($"The registry could not be reached for subject '{subject}': {e.Message}", context, null, e);
+        }
+    }
+
+    private static byte[] Encode(int id, Schema writer, GenericRecord data, SerializationContext context)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        WireFormat.WriteHeader(buffer.GetSpan(WireFormat.HeaderSize), id);
+        buffer.Advance(WireFormat.HeaderSize);
+        try
+        {
+            AvroDatumWriter.For(writer).Write(data, buffer);
+        }
+        catch (AvroValueException e)
+        {
+            throw new SchemaSerdesException($"The record does not fit schema {id}: {e.Message}", context, id, e);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

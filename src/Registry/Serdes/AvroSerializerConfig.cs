@@ -1,0 +1,20 @@
+namespace Streams.Registry.Serdes;
+
+/// <summary>Settings of <see cref="AvroSerializer"/>.</summary>
+public sealed record AvroSerializerConfig
+{
+    /// <summary>Registers a record's schema under its subject when it is not there yet (default); otherwise it must be.</summary>
+    public bool AutoRegisterSchemas { get; init; } = true;
+
+    /// <summary>
+    /// Writes every record with the subject's latest schema (fields mapped by name) instead of the record's own,
+    /// registering nothing. Takes precedence over <see cref="AutoRegisterSchemas"/>.
+    /// </summary>
+    public bool UseLatestVersion { get; init; }
+
+    /// <summary>Asks the registry to normalize schemas it registers or looks up.</summary>
+    public bool NormalizeSchemas { get; init; }
+
+    /// <summary>How subjects are named.</summary>
+    public SubjectNameStrategy SubjectNameStrategy { get; init; } = SubjectNameStrategy.Topic;
+}

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Streams.Serving;
+
+/// <summary>
+/// Creates the serving schema: the output catalog, the source positions, and a read-only login role
+/// for queries. Idempotent; concurrent runs serialize on an advisory lock.
+/// </summary>
+public static class ServingMigrations
+{
+    /// <summary>The schema that holds every serving table and merged view.</summary>
+    public const string Schema = "serving";
+
+    // Private to the admin user: the reader's generated password, so the query service can log in as it.
+    private const string AdminSchema = "serving_admin";
+
+    private const long LockKey = 0x5345_5256_494E_47; // "SERVING"
+
+    /// <summary>
+    /// The read-only role of a database. Roles are cluster-wide, so the name carries the database name:
+    /// each database's reader can read only that database's serving schema.
+    /// </summary>
+    public static string ReaderRoleName(string database)
+    {
+        var clean = new string(database.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        return "streams_reader_" + (clean.Length > 40 ? clean[..40] : clean);
+    }
+
+    /// <summary>Applies the migrations to the database of <paramref name="dataSource"/>.</summary>
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken);
+        var role = ReaderRoleName(connection.Database);
+        var quotedRole = PostgresTypeMap.Quote(role);
+        await ExecuteAsync(connection, $"""
+            CREATE SCHEMA IF NOT EXISTS {Schema};
+            CREATE SCHEMA IF NOT EXISTS {AdminSchema};
+            REVOKE ALL ON SCHEMA {AdminSchema} FROM PUBLIC;
+            CREATE TABLE IF NOT EXISTS {AdminSchema}.reader (role text PRIMARY KEY, password text NOT NULL);
+            CREATE TABLE IF NOT EXISTS {Schema}.outputs (
+                name text PRIMARY KEY,
+                columns jsonb NOT NULL,
+                keys text[] NOT NULL,
+                time_column text NOT NULL,
+                watermark timestamptz NOT NULL DEFAULT '-infinity',
+                generation bigint NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                swapped_at timestamptz);
+            CREATE TABLE IF NOT EXISTS {Schema}.positions (
+                output text NOT NULL REFERENCES {Schema}.outputs(name),
+                source text NOT NULL,
+                partition integer NOT NULL,
+                "offset" bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (output, source, partition));
+            """, cancellationToken);
+
+        var existing = await ScalarAsync<string>(connection,
+            $"SELECT password FROM {AdminSchema}.reader WHERE role = '{role}'", cancellationToken);
+        var roleExists = await ScalarAsync<bool>(connection,
+            $"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}')", cancellationToken);
+        if (existing is null || !roleExists)
+        {
+            var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            await ExecuteAsync(connection, roleExists
+                ? $"ALTER ROLE {quotedRole} LOGIN PASSWORD '{password}'"
+                : $"CREATE ROLE {quotedRole} LOGIN NOINHERIT PASSWORD '{password}'", cancellationToken);
+            await ExecuteAsync(connection, $"""
+                INSERT INTO {AdminSchema}.reader (role, password) VALUES ('{role}', '{password}')
+                ON CONFLICT (role) DO UPDATE SET password = excluded.password
+                """, cancellationToken);
+        }
+
+        // Why role settings as well as per-query SETs: a session of this role is read-only and confined
+        // to the serving schema even if someone connects as it directly.
+        var database = PostgresTypeMap.Quote(connection.Database);
+        await ExecuteAsync(connection, $"""
+            ALTER ROLE {quotedRole} IN DATABASE {database} SET default_transaction_read_only = on;
+            ALTER ROLE {quotedRole} IN DATABASE {database} SET search_path = {Schema};
+            ALTER ROLE {quotedRole} IN DATABASE {database} SET statement_timeout = '30s';
+            GRANT CONNECT ON DATABASE {database} TO {quotedRole};
+            GRANT USAGE ON SCHEMA {Schema} TO {quotedRole};
+            GRANT SELECT ON ALL TABLES IN SCHEMA {Schema} TO {quotedRole};
+            ALTER DEFAULT PRIVILEGES IN SCHEMA {Schema} GRANT SELECT ON TABLES TO {quotedRole};
+            REVOKE ALL ON SCHEMA public FROM {quotedRole};
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A connection string that logs in as the database's reader role (read by the admin connection).</summary>
+    public static async Task<string> ReaderConnectionStringAsync(NpgsqlDataSource adminDataSource,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await adminDataSource.OpenConnectionAsync(cancellationToken);
+        var role = ReaderRoleName(connection.Database);
+        var password = await ScalarAsync<string>(connection,
+                $"SELECT password FROM {AdminSchema}.reader WHERE role = '{role}'", cancellationToken)
+            ?? throw new ServingException($"The serving migrations have not been applied to database '{connection.Database}'.");
+        var builder = new NpgsqlConnectionStringBuilder(adminDataSource.ConnectionString)
+        {
+            Username = role,
+            Password = password,
+            SearchPath = Schema,
+            ApplicationName = "streams-query",
+        };
+        return builder.ConnectionString;
+    }
+
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default : (T)value;
+    }
+}
