@@ -14,7 +14,7 @@ namespace Streams.Benchmarks;
 /// </summary>
 public sealed class ParquetBenchmark : IBenchmark
 {
-    private const int Batch = 65_536;
+    private const int Batch = 4_096;
 
     public string Name => "parquet";
 
@@ -111,9 +111,8 @@ public sealed class ParquetBenchmark : IBenchmark
             var streamsFile = Path.Combine(directory, "streams.parquet");
             var duckFile = Path.Combine(directory, "duckdb.parquet");
 
-            // Streams write (records are generated in batches outside the timed section).
-            var writeTime = TimeSpan.Zero;
-            var watch = new Stopwatch();
+            // Streams write (records are generated in batches outside the measured sections).
+            var write = new Measure();
             await using (var writer = new ParquetWriter(File.Create(streamsFile), Schema, options))
             {
                 var batch = new GenericRecord[Batch];
@@ -125,44 +124,46 @@ public sealed class ParquetBenchmark : IBenchmark
                         batch[k] = Row(start + k);
                     }
 
-                    watch.Restart();
+                    write.Start();
                     for (var k = 0; k < count; k++)
                     {
                         await writer.WriteAsync(batch[k], cancellationToken);
                     }
 
-                    writeTime += watch.Elapsed;
-                    if (start / Batch % 32 == 0)
+                    write.Stop();
+                    if (start / Batch % 256 == 0)
                     {
-                        Console.WriteLine($"  streams write: {start + count:N0} rows");
+                        Console.WriteLine($"  streams write: {start + count:N0} rows, {write}");
                     }
                 }
 
-                watch.Restart();
+                write.Start();
                 await writer.CompleteAsync(cancellationToken);
-                writeTime += watch.Elapsed;
+                write.Stop();
             }
 
             var streamsSize = new FileInfo(streamsFile).Length;
-            Console.WriteLine($"  streams write done: {writeTime.TotalSeconds:F2} s, {streamsSize / 1e6:F1} MB");
+            Console.WriteLine($"  streams write done: {write}, {streamsSize / 1e6:F1} MB");
 
             // Streams read: records, then columnar.
-            watch.Restart();
+            var readRecords = new Measure();
+            readRecords.Start();
             long readRows = 0;
             await using (var reader = await ParquetReader.OpenAsync(streamsFile, cancellationToken))
             {
                 await foreach (var record in reader.ReadAsync(cancellationToken: cancellationToken))
                 {
-                    if (record[0] is not null)
+                    if (record[0] is not null && ++readRows % 2_000_000 == 0)
                     {
-                        readRows++;
+                        Console.WriteLine($"  streams read (records): {readRows:N0} rows");
                     }
                 }
             }
 
-            var readRecordsTime = watch.Elapsed;
-            Console.WriteLine($"  streams read (records): {readRecordsTime.TotalSeconds:F2} s, {readRows:N0} rows");
-            watch.Restart();
+            readRecords.Stop();
+            Console.WriteLine($"  streams read (records) done: {readRecords}, {readRows:N0} rows");
+            var readColumns = new Measure();
+            readColumns.Start();
             long columnarValues = 0;
             await using (var reader = await ParquetReader.OpenAsync(streamsFile, cancellationToken))
             {
@@ -174,32 +175,31 @@ public sealed class ParquetBenchmark : IBenchmark
                 }
             }
 
-            var readColumnsTime = watch.Elapsed;
-            Console.WriteLine($"  streams read (columnar): {readColumnsTime.TotalSeconds:F2} s, {columnarValues:N0} values");
+            readColumns.Stop();
+            Console.WriteLine($"  streams read (columnar) done: {readColumns}, {columnarValues:N0} values");
+            if (readRows != rows)
+            {
+                Console.Error.WriteLine($"Streams read {readRows} rows; expected {rows}.");
+                return 1;
+            }
 
             if (skipDuckDb)
             {
                 return 0;
             }
 
-            // DuckDB, one thread then default threads; the scan reads the file Streams wrote and its own.
-            var results = new Dictionary<string, (double Write, double ReadOwn, double ReadStreams)>();
+            // DuckDB, one thread then default threads; it also scans the file Streams wrote.
+            var duck = new Dictionary<string, (Measure Write, Measure ScanOwn, Measure ScanStreams)>();
             foreach (var threads in new[] { "1", "default" })
             {
                 Console.WriteLine($"  duckdb threads={threads} ...");
-                var statements = new List<string>();
-                if (threads == "1")
-                {
-                    statements.Add("SET threads=1");
-                }
-
-                statements.Add("SET TimeZone='UTC'");
+                var statements = new List<string> { threads == "1" ? "SET threads=1" : "SELECT 1", "SET TimeZone='UTC'" };
                 statements.Add($"COPY ({DuckDbSelect(rows)}) TO '{duckFile}' (FORMAT parquet)");
                 statements.Add(string.Format(CultureInfo.InvariantCulture, DuckDbScan, duckFile));
                 statements.Add(string.Format(CultureInfo.InvariantCulture, DuckDbScan, streamsFile));
-                var (timings, lastRows) = await RunDuckDbAsync(statements, cancellationToken);
+                var (timings, cpu, lastRows) = await RunDuckDbAsync(statements, cancellationToken);
                 var n = timings.Length;
-                results[threads] = (timings[n - 3] / 1000, timings[n - 2] / 1000, timings[n - 1] / 1000);
+                duck[threads] = (Measure.Of(timings[n - 3], cpu[n - 3]), Measure.Of(timings[n - 2], cpu[n - 2]), Measure.Of(timings[n - 1], cpu[n - 1]));
                 var counted = lastRows[0]!["n"]!.ToJsonString().Trim('"');
                 if (counted != rows.ToString(CultureInfo.InvariantCulture))
                 {
@@ -210,25 +210,28 @@ public sealed class ParquetBenchmark : IBenchmark
 
             var duckSize = new FileInfo(duckFile).Length;
             Console.WriteLine();
-            Console.WriteLine($"{"",-34} {"seconds",9} {"rows/s",14} {"MB/s",9}");
-            void Line(string label, double seconds, long bytes) =>
-                Console.WriteLine($"{label,-34} {seconds,9:F2} {rows / seconds,14:N0} {bytes / 1e6 / seconds,9:F1}");
-            Line("streams write", writeTime.TotalSeconds, streamsSize);
-            Line("duckdb write (threads=1)", results["1"].Write, duckSize);
-            Line("duckdb write (default threads)", results["default"].Write, duckSize);
-            Line("streams read records", readRecordsTime.TotalSeconds, streamsSize);
-            Line("streams read columnar", readColumnsTime.TotalSeconds, streamsSize);
-            Line("duckdb scan own file (threads=1)", results["1"].ReadOwn, duckSize);
-            Line("duckdb scan streams file (thr=1)", results["1"].ReadStreams, streamsSize);
-            Line("duckdb scan own file (default)", results["default"].ReadOwn, duckSize);
+            Console.WriteLine("Wall time suffers on a shared machine; CPU time (all threads) is the steadier figure. Rates use wall time.");
+            Console.WriteLine($"{"",-36} {"wall s",8} {"cpu s",8} {"rows/s",13} {"MB/s",8}");
+            void Line(string label, Measure m, long bytes) =>
+                Console.WriteLine($"{label,-36} {m.Wall,8:F2} {m.Cpu,8:F2} {rows / m.Wall,13:N0} {bytes / 1e6 / m.Wall,8:F1}");
+            Line("streams write", write, streamsSize);
+            Line("duckdb COPY TO (threads=1)", duck["1"].Write, duckSize);
+            Line("duckdb COPY TO (default threads)", duck["default"].Write, duckSize);
+            Line("streams read records", readRecords, streamsSize);
+            Line("streams read columnar", readColumns, streamsSize);
+            Line("duckdb scan own file (threads=1)", duck["1"].ScanOwn, duckSize);
+            Line("duckdb scan streams file (threads=1)", duck["1"].ScanStreams, streamsSize);
+            Line("duckdb scan own file (default)", duck["default"].ScanOwn, duckSize);
             Console.WriteLine();
             Console.WriteLine($"file sizes: streams {streamsSize / 1e6:F1} MB, duckdb {duckSize / 1e6:F1} MB");
-            Console.WriteLine($"ratio write  streams/duckdb(1 thread):   {writeTime.TotalSeconds / results["1"].Write:F2}x");
-            Console.WriteLine($"ratio write  streams/duckdb(default):    {writeTime.TotalSeconds / results["default"].Write:F2}x");
-            Console.WriteLine($"ratio read   records/duckdb(1 thread):   {readRecordsTime.TotalSeconds / results["1"].ReadOwn:F2}x");
-            Console.WriteLine($"ratio read   columnar/duckdb(1 thread):  {readColumnsTime.TotalSeconds / results["1"].ReadOwn:F2}x");
-            Console.WriteLine($"ratio read   columnar/duckdb(default):   {readColumnsTime.TotalSeconds / results["default"].ReadOwn:F2}x");
-            Console.WriteLine("(ratios are time ratios: below 1 means Streams is faster; the target is at most 2x DuckDB on one thread)");
+            void Ratio(string label, Measure streams, Measure reference) =>
+                Console.WriteLine($"ratio {label,-40} wall {streams.Wall / reference.Wall,6:F2}x   cpu {streams.Cpu / reference.Cpu,6:F2}x");
+            Ratio("write streams / duckdb threads=1", write, duck["1"].Write);
+            Ratio("write streams / duckdb default", write, duck["default"].Write);
+            Ratio("read records / duckdb threads=1", readRecords, duck["1"].ScanOwn);
+            Ratio("read columnar / duckdb threads=1", readColumns, duck["1"].ScanOwn);
+            Ratio("read columnar / duckdb default", readColumns, duck["default"].ScanOwn);
+            Console.WriteLine("(time ratios: below 1 means Streams is faster; the target is at most 2x DuckDB on one thread)");
             return 0;
         }
         finally
@@ -237,7 +240,37 @@ public sealed class ParquetBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(double[] Timings, JsonArray Rows)> RunDuckDbAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken)
+    /// <summary>Accumulated wall-clock and process CPU seconds over measured sections.</summary>
+    private sealed class Measure
+    {
+        private readonly Stopwatch _watch = new();
+        private TimeSpan _cpuStart;
+        private double _cpu;
+
+        public double Wall => _watch.Elapsed.TotalSeconds + _fixedWall;
+
+        public double Cpu => _cpu;
+
+        private double _fixedWall;
+
+        public static Measure Of(double wallMs, double cpuMs) => new() { _fixedWall = wallMs / 1000, _cpu = cpuMs / 1000 };
+
+        public void Start()
+        {
+            _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            _watch.Start();
+        }
+
+        public void Stop()
+        {
+            _watch.Stop();
+            _cpu += (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalSeconds;
+        }
+
+        public override string ToString() => $"{Wall:F2} s wall, {Cpu:F2} s cpu";
+    }
+
+    private static async Task<(double[] Timings, double[] Cpu, JsonArray Rows)> RunDuckDbAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken)
     {
         var tools = Path.Combine(RepositoryRoot(), "tools");
         var info = new ProcessStartInfo("node")
@@ -258,7 +291,8 @@ public sealed class ParquetBenchmark : IBenchmark
         }
 
         var result = JsonNode.Parse(await stdout)!;
-        return (result["timings"]!.AsArray().Select(t => t!.GetValue<double>()).ToArray(), result["rows"]!.AsArray());
+        return (result["timings"]!.AsArray().Select(t => t!.GetValue<double>()).ToArray(),
+            result["cpu"]!.AsArray().Select(t => t!.GetValue<double>()).ToArray(), result["rows"]!.AsArray());
     }
 
     private static string RepositoryRoot()

@@ -6,7 +6,7 @@ namespace Streams.Formats;
 
 /// <summary>
 /// Opens record files by extension: <c>.avro</c> (Avro object container files), <c>.jsonl</c> / <c>.ndjson</c>
-/// (JSON lines). Formats register here with one entry each.
+/// (JSON lines), <c>.parquet</c>. Formats register here with one entry each.
 /// </summary>
 public static class RecordFiles
 {
@@ -15,6 +15,7 @@ public static class RecordFiles
     [
         AvroRecordFileFormat.Instance,
         JsonLinesRecordFileFormat.Instance,
+        Parquet.ParquetRecordFileFormat.Instance,
     ];
 
     /// <summary>The registered formats.</summary>

@@ -28,10 +28,13 @@ internal sealed class StreamWindow(Stream stream, int initialCapacity = 64 * 102
     {
         while (_end - _start < count && !EndOfStream)
         {
-            if (_buffer.Length - _start < count)
+            if (_end == _buffer.Length)
             {
-                // Move the unconsumed bytes to the front, growing when the window itself is too small.
-                var target = _buffer.Length >= count ? _buffer : new byte[Math.Max(count, _buffer.Length * 2)];
+                // Move the unconsumed bytes to the front; grow by doubling (not straight to count) so that a
+                // corrupt length in a short file costs memory in proportion to the data actually there.
+                var target = _start > 0 && _buffer.Length >= Math.Min(count, _buffer.Length * 2)
+                    ? _buffer
+                    : new byte[(int)Math.Min(Math.Max(Math.Min(count, (long)_buffer.Length * 2), _end - _start + 1), Array.MaxLength)];
                 Buffer.BlockCopy(_buffer, _start, target, 0, _end - _start);
                 _end -= _start;
                 _start = 0;

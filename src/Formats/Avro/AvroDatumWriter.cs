@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Streams.Formats.Model;
@@ -11,17 +10,19 @@ namespace Streams.Formats.Avro;
 /// The schema is compiled once into a tree of delegates, one per schema node, so writing a record costs
 /// a type check and a call per value: no reflection, no lookups by field name.
 /// </summary>
-/// <remarks>Instances are immutable and thread-safe; <see cref="For"/> caches one per schema.</remarks>
+/// <remarks>Instances are immutable and thread-safe; <see cref="For(Schema)"/> caches one per schema.</remarks>
 public sealed class AvroDatumWriter
 {
     private static readonly ConditionalWeakTable<Schema, AvroDatumWriter> Cache = new();
+    private static readonly ConditionalWeakTable<Schema, AvroDatumWriter> SizedCache = new();
 
     private readonly ValueWriter _write;
 
-    private AvroDatumWriter(Schema schema)
+    private AvroDatumWriter(Schema schema, bool sizedBlocks)
     {
         Schema = schema;
-        _write = new Compiler().Compile(schema, RootPath(schema));
+        SizedBlocks = sizedBlocks;
+        _write = new Compiler(sizedBlocks).Compile(schema, RootPath(schema));
     }
 
     /// <summary>The schema values are written with.</summary>
@@ -31,8 +32,22 @@ public sealed class AvroDatumWriter
     public static AvroDatumWriter For(Schema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return Cache.GetValue(schema, static s => new AvroDatumWriter(s));
+        return Cache.GetValue(schema, static s => new AvroDatumWriter(s, sizedBlocks: false));
     }
+
+    /// <summary>
+    /// The compiled writer for <paramref name="schema"/>; with <paramref name="sizedBlocks"/>, arrays and maps are
+    /// written as blocks with a negative count and their byte size (Avro specification, "Complex Types"), which
+    /// lets readers skip them without decoding, at the cost of encoding each array or map into a scratch buffer first.
+    /// </summary>
+    public static AvroDatumWriter For(Schema schema, bool sizedBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return sizedBlocks ? SizedCache.GetValue(schema, static s => new AvroDatumWriter(s, sizedBlocks: true)) : For(schema);
+    }
+
+    /// <summary>True when arrays and maps are written as sized blocks.</summary>
+    public bool SizedBlocks { get; }
 
     /// <summary>Appends the encoding of <paramref name="value"/> to <paramref name="output"/>.</summary>
     /// <exception cref="AvroValueException">The value does not fit the schema; the message names the field path.</exception>
@@ -59,8 +74,10 @@ public sealed class AvroDatumWriter
 
     internal delegate void ValueWriter(ref AvroWriter writer, object? value);
 
-    private sealed class Compiler
+    private sealed class Compiler(bool sizedBlocks)
     {
+        private readonly bool _sizedBlocks = sizedBlocks;
+
         // Records under construction, so that recursive types compile to a finite plan.
         private readonly Dictionary<RecordSchema, RecordPlan> _records = new(ReferenceEqualityComparer.Instance);
 
@@ -273,37 +290,16 @@ public sealed class AvroDatumWriter
             };
         }
 
-        private static ValueWriter CompileBytesDecimal(Schema schema, string path)
-        {
-            var logical = schema.LogicalType!;
-            return (ref AvroWriter w, object? v) =>
-            {
-                var unscaled = Unscaled(v, schema, logical, path);
-                var count = unscaled.GetByteCount(isUnsigned: false);
-                w.WriteLong(count);
-                var span = w.Reserve(count);
-                unscaled.TryWriteBytes(span, out var written, isUnsigned: false, isBigEndian: true);
-                w.Advance(written);
-            };
-        }
+        private static ValueWriter CompileBytesDecimal(Schema schema, string path) => (ref AvroWriter w, object? v) =>
+            w.WriteBytes(DecimalBytes(v, schema, path));
 
-        private static BigInteger Unscaled(object? v, Schema schema, LogicalType logical, string path)
-        {
-            if (!AvroLogical.TryGetUnscaled(v, logical.Scale, out var unscaled, out var problem))
-            {
-                throw problem is null
-                    ? Mismatch(path, schema, v)
-                    : new AvroValueException($"Cannot write a {schema.DisplayName}({logical.Precision}, {logical.Scale}): {problem}.", path);
-            }
-
-            if (AvroLogical.DigitCount(unscaled) > logical.Precision)
-            {
-                throw new AvroValueException(
-                    $"Decimal {ValueEquality.Format(v)} exceeds precision {logical.Precision}.", path);
-            }
-
-            return unscaled;
-        }
+        /// <summary>
+        /// The big-endian two's complement bytes of a decimal value (sign-extended to the size of a fixed), through the
+        /// conversion every codec shares, which checks the CLR type, the scale, the precision and the fixed size.
+        /// </summary>
+        private static byte[] DecimalBytes(object? v, Schema schema, string path) => v is DecimalValue or decimal
+            ? (byte[])AvroLogicalValues.ToUnderlying(schema, v, path)
+            : throw Mismatch(path, schema, v);
 
         private static ValueWriter CompileFixed(FixedSchema schema, string? logical, string path)
         {
@@ -311,18 +307,7 @@ public sealed class AvroDatumWriter
             switch (logical)
             {
                 case LogicalType.DecimalName:
-                    var decimalType = schema.LogicalType!;
-                    return (ref AvroWriter w, object? v) =>
-                    {
-                        var unscaled = Unscaled(v, schema, decimalType, path);
-                        if (!AvroLogical.TryWriteFixedDecimal(unscaled, w.Reserve(size)[..size]))
-                        {
-                            throw new AvroValueException(
-                                $"Decimal {ValueEquality.Format(v)} does not fit in {schema.DisplayName} of {size} bytes.", path);
-                        }
-
-                        w.Advance(size);
-                    };
+                    return (ref AvroWriter w, object? v) => w.WriteFixed(DecimalBytes(v, schema, path));
                 case LogicalType.UuidName:
                     return (ref AvroWriter w, object? v) =>
                     {
@@ -337,13 +322,12 @@ public sealed class AvroDatumWriter
                 case LogicalType.DurationName:
                     return (ref AvroWriter w, object? v) =>
                     {
-                        if (v is not DurationValue d)
+                        if (v is not DurationValue)
                         {
                             throw Mismatch(path, schema, v);
                         }
 
-                        AvroLogical.WriteDuration(d, w.Reserve(12));
-                        w.Advance(12);
+                        w.WriteFixed((byte[])AvroLogicalValues.ToUnderlying(schema, v, path));
                     };
                 default:
                     return (ref AvroWriter w, object? v) =>
@@ -384,6 +368,26 @@ public sealed class AvroDatumWriter
         private ValueWriter CompileArray(ArraySchema schema, string path)
         {
             var item = Compile(schema.Items, SchemaPath.Items(path));
+            ValueWriter items = (ref AvroWriter w, object? v) =>
+            {
+                if (v is List<object?> concrete)
+                {
+                    // Span iteration over the common List<T> avoids interface dispatch per item.
+                    foreach (var element in CollectionsMarshal.AsSpan(concrete))
+                    {
+                        item(ref w, element);
+                    }
+                }
+                else
+                {
+                    var list = (IReadOnlyList<object?>)v!;
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        item(ref w, list[i]);
+                    }
+                }
+            };
+            var sized = _sizedBlocks;
             return (ref AvroWriter w, object? v) =>
             {
                 if (v is not IReadOnlyList<object?> list)
@@ -391,34 +395,33 @@ public sealed class AvroDatumWriter
                     throw Mismatch(path, schema, v);
                 }
 
-                var count = list.Count;
-                if (count > 0)
-                {
-                    w.WriteLong(count);
-                    if (list is List<object?> concrete)
-                    {
-                        // Span iteration over the common List<T> avoids interface dispatch per item.
-                        foreach (var element in CollectionsMarshal.AsSpan(concrete))
-                        {
-                            item(ref w, element);
-                        }
-                    }
-                    else
-                    {
-                        for (var i = 0; i < count; i++)
-                        {
-                            item(ref w, list[i]);
-                        }
-                    }
-                }
-
-                w.WriteLong(0);
+                WriteBlock(ref w, list.Count, list, items, sized);
             };
         }
 
         private ValueWriter CompileMap(MapSchema schema, string path)
         {
             var value = Compile(schema.Values, SchemaPath.Values(path));
+            ValueWriter entries = (ref AvroWriter w, object? v) =>
+            {
+                if (v is Dictionary<string, object?> concrete)
+                {
+                    foreach (var (key, item) in concrete)
+                    {
+                        w.WriteString(key);
+                        value(ref w, item);
+                    }
+                }
+                else
+                {
+                    foreach (var (key, item) in (IReadOnlyDictionary<string, object?>)v!)
+                    {
+                        w.WriteString(key);
+                        value(ref w, item);
+                    }
+                }
+            };
+            var sized = _sizedBlocks;
             return (ref AvroWriter w, object? v) =>
             {
                 if (v is not IReadOnlyDictionary<string, object?> map)
@@ -426,29 +429,36 @@ public sealed class AvroDatumWriter
                     throw Mismatch(path, schema, v);
                 }
 
-                if (map.Count > 0)
-                {
-                    w.WriteLong(map.Count);
-                    if (map is Dictionary<string, object?> concrete)
-                    {
-                        foreach (var (key, item) in concrete)
-                        {
-                            w.WriteString(key);
-                            value(ref w, item);
-                        }
-                    }
-                    else
-                    {
-                        foreach (var (key, item) in map)
-                        {
-                            w.WriteString(key);
-                            value(ref w, item);
-                        }
-                    }
-                }
-
-                w.WriteLong(0);
+                WriteBlock(ref w, map.Count, map, entries, sized);
             };
+        }
+
+        /// <summary>
+        /// Writes the items of an array or map as one block and the terminating empty block. Sized blocks carry a
+        /// negative count and the byte size, so readers can skip them; that needs the items encoded first.
+        /// </summary>
+        private static void WriteBlock(ref AvroWriter w, int count, object collection, ValueWriter items, bool sized)
+        {
+            if (count > 0)
+            {
+                if (sized)
+                {
+                    using var scratch = new ByteBuffer(1024);
+                    var inner = new AvroWriter(scratch);
+                    items(ref inner, collection);
+                    inner.Flush();
+                    w.WriteLong(-count);
+                    w.WriteLong(scratch.Length);
+                    w.WriteFixed(scratch.WrittenSpan);
+                }
+                else
+                {
+                    w.WriteLong(count);
+                    items(ref w, collection);
+                }
+            }
+
+            w.WriteLong(0);
         }
 
         private ValueWriter CompileUnion(UnionSchema schema, string path)

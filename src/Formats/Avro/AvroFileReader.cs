@@ -224,7 +224,8 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
     {
         var reader = new AvroReader(data, baseOffset);
         var where = baseOffset == 0 ? "of the decompressed data" : "in the file";
-        if (count > data.Length && AvroValueReaders.MinimumSize(_datumReader.WriterSchema) > 0)
+        var minimumSize = AvroValueReaders.MinimumSize(_datumReader.WriterSchema);
+        if (minimumSize > 0 ? count > data.Length / minimumSize : count > 1 << 24)
         {
             throw Bad(index, blockOffset, $"the block claims {count} records but holds only {data.Length} bytes");
         }

@@ -26,15 +26,15 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
     private long _blockCount;
     private bool _disposed;
 
-    private AvroFileWriter(Stream stream, Schema schema, AvroCodec codec, byte[] sync, int blockSize, bool leaveOpen)
+    private AvroFileWriter(Stream stream, Schema schema, AvroCodec codec, byte[] sync, AvroFileWriterOptions options)
     {
         _stream = stream;
-        _leaveOpen = leaveOpen;
+        _leaveOpen = options.LeaveOpen;
         Schema = schema;
-        _datumWriter = AvroDatumWriter.For(schema);
+        _datumWriter = AvroDatumWriter.For(schema, options.SizedBlocks);
         _codec = codec;
         _sync = sync;
-        _blockSize = blockSize;
+        _blockSize = options.BlockSize;
     }
 
     /// <summary>The schema records are written with.</summary>
@@ -59,7 +59,7 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
             throw new ArgumentException($"The sync marker must be {AvroFileHeader.SyncSize} bytes.", nameof(options));
         }
 
-        var writer = new AvroFileWriter(stream, schema, options.Codec, sync, options.BlockSize, options.LeaveOpen);
+        var writer = new AvroFileWriter(stream, schema, options.Codec, sync, options);
         AvroFileHeader.Write(writer._output, AvroSchemaWriter.ToJson(schema), options.Codec, sync, options.Metadata);
         return writer;
     }
@@ -82,7 +82,7 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
     /// <summary>
     /// Opens an existing container file for appending: reads its header (schema, codec, sync marker) and
     /// continues with new blocks at its end. <paramref name="stream"/> must be readable, seekable and writable.
-    /// Only <see cref="AvroFileWriterOptions.BlockSize"/> and <see cref="AvroFileWriterOptions.LeaveOpen"/> apply.
+    /// The codec and sync marker come from the file: the options' codec, sync marker and metadata do not apply.
     /// </summary>
     /// <exception cref="AvroFileException">The existing header is invalid.</exception>
     public static async Task<AvroFileWriter> OpenAppendAsync(Stream stream, AvroFileWriterOptions? options = null,
@@ -99,7 +99,7 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
         var header = await AvroFileReader.ReadHeaderAsync(new StreamWindow(stream, 4096), fileName, cancellationToken)
             .ConfigureAwait(false);
         stream.Seek(0, SeekOrigin.End);
-        return new AvroFileWriter(stream, header.Schema, header.Codec, header.SyncMarker, options.BlockSize, options.LeaveOpen);
+        return new AvroFileWriter(stream, header.Schema, header.Codec, header.SyncMarker, options);
     }
 
     /// <summary>Opens the file at <paramref name="path"/> for appending (see <see cref="OpenAppendAsync(Stream, AvroFileWriterOptions?, string?, CancellationToken)"/>).</summary>
@@ -184,13 +184,19 @@ public sealed class AvroFileWriter : IAsyncDisposable, IDisposable
             return;
         }
 
-        var compressed = _compressed;
-        compressed.Clear();
-        _codec.Compress(_block.WrittenSpan, compressed);
+        // The null codec writes the encoded records as they are; other codecs compress them first.
+        ReadOnlySpan<byte> data = _block.WrittenSpan;
+        if (!ReferenceEquals(_codec, AvroCodec.Null))
+        {
+            _compressed.Clear();
+            _codec.Compress(data, _compressed);
+            data = _compressed.WrittenSpan;
+        }
+
         var writer = new AvroWriter(_output);
         writer.WriteLong(_blockCount);
-        writer.WriteLong(compressed.Length);
-        writer.WriteFixed(compressed.WrittenSpan);
+        writer.WriteLong(data.Length);
+        writer.WriteFixed(data);
         writer.WriteFixed(_sync);
         writer.Flush();
         _block.Clear();

@@ -18,6 +18,12 @@ public sealed record AvroFileWriterOptions
     /// <summary>The 16-byte sync marker; random when not given (give one for reproducible files).</summary>
     public ReadOnlyMemory<byte>? SyncMarker { get; init; }
 
+    /// <summary>
+    /// Write arrays and maps as blocks with byte sizes, so readers can skip them without decoding (see
+    /// <see cref="AvroDatumWriter.For(Model.Schema, bool)"/>). Off by default, like the Java and Python writers.
+    /// </summary>
+    public bool SizedBlocks { get; init; }
+
     /// <summary>Leave the stream open when the writer is disposed.</summary>
     public bool LeaveOpen { get; init; }
 }

@@ -31,28 +31,8 @@ internal static class AvroLogical
             return null;
         }
 
-        var valid = (logical.Name, schema.Type) switch
-        {
-            (LogicalType.DecimalName, SchemaType.Bytes) => logical.Precision > 0,
-            (LogicalType.DecimalName, SchemaType.Fixed) => logical.Precision > 0,
-            (LogicalType.UuidName, SchemaType.String) => true,
-            (LogicalType.UuidName, SchemaType.Fixed) => ((FixedSchema)schema).Size == 16,
-            (LogicalType.DateName, SchemaType.Int) => true,
-            (LogicalType.TimeMillisName, SchemaType.Int) => true,
-            (LogicalType.DurationName, SchemaType.Fixed) => ((FixedSchema)schema).Size == 12,
-            (LogicalType.TimeMicrosName or LogicalType.TimestampMillisName or LogicalType.TimestampMicrosName
-                or LogicalType.TimestampNanosName or LogicalType.LocalTimestampMillisName
-                or LogicalType.LocalTimestampMicrosName or LogicalType.LocalTimestampNanosName, SchemaType.Long) => true,
-            _ => false,
-        };
+        var valid = AvroLogicalTypes.IsValidOn(logical, schema.Type, (schema as FixedSchema)?.Size ?? 0);
         return valid ? logical.Name : null;
-    }
-
-    /// <summary>Days since the epoch to a date; null when outside <see cref="DateOnly"/>'s range.</summary>
-    public static DateOnly? DateFromDays(int days)
-    {
-        var dayNumber = (long)EpochDayNumber + days;
-        return dayNumber is >= 0 and <= 3652058 ? DateOnly.FromDayNumber((int)dayNumber) : null;
     }
 
     /// <summary>Days since the epoch of a date.</summary>
@@ -107,82 +87,9 @@ internal static class AvroLogical
     public static DecimalValue DecimalFromBytes(ReadOnlySpan<byte> bytes, int scale) =>
         new(bytes.IsEmpty ? BigInteger.Zero : new BigInteger(bytes, isUnsigned: false, isBigEndian: true), scale);
 
-    /// <summary>
-    /// Converts a decimal value (a <see cref="DecimalValue"/> or a CLR <see cref="decimal"/>) to the unscaled
-    /// integer at <paramref name="scale"/>; false when the value is neither or would lose digits.
-    /// </summary>
-    public static bool TryGetUnscaled(object? value, int scale, out BigInteger unscaled, out string? problem)
-    {
-        DecimalValue dec;
-        switch (value)
-        {
-            case DecimalValue d:
-                dec = d;
-                break;
-            case decimal m:
-                dec = DecimalValue.FromDecimal(m);
-                break;
-            default:
-                unscaled = default;
-                problem = null;
-                return false;
-        }
-
-        if (dec.Scale > scale)
-        {
-            // Trailing zeros beyond the schema's scale are harmless; real digits are not.
-            var divisor = BigInteger.Pow(10, dec.Scale - scale);
-            var quotient = BigInteger.DivRem(dec.Unscaled, divisor, out var remainder);
-            if (!remainder.IsZero)
-            {
-                unscaled = default;
-                problem = $"decimal {dec} has more than {scale} digits after the point";
-                return false;
-            }
-
-            unscaled = quotient;
-        }
-        else
-        {
-            unscaled = dec.Scale == scale ? dec.Unscaled : dec.Unscaled * BigInteger.Pow(10, scale - dec.Scale);
-        }
-
-        problem = null;
-        return true;
-    }
-
-    /// <summary>The number of decimal digits of |<paramref name="unscaled"/>|.</summary>
-    public static int DigitCount(BigInteger unscaled) =>
-        unscaled.IsZero ? 1 : BigInteger.Abs(unscaled).ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
-
-    /// <summary>
-    /// Writes <paramref name="unscaled"/> as big-endian two's complement filling <paramref name="destination"/>
-    /// (sign-extended); false when it needs more bytes.
-    /// </summary>
-    public static bool TryWriteFixedDecimal(BigInteger unscaled, Span<byte> destination)
-    {
-        var needed = unscaled.GetByteCount(isUnsigned: false);
-        if (needed > destination.Length)
-        {
-            return false;
-        }
-
-        var pad = destination.Length - needed;
-        destination[..pad].Fill(unscaled.Sign < 0 ? (byte)0xFF : (byte)0);
-        return unscaled.TryWriteBytes(destination[pad..], out _, isUnsigned: false, isBigEndian: true);
-    }
-
     /// <summary>A duration from its 12 bytes: three little-endian unsigned 32-bit integers.</summary>
     public static DurationValue DurationFromBytes(ReadOnlySpan<byte> bytes) => new(
         BinaryPrimitives.ReadUInt32LittleEndian(bytes),
         BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]),
         BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]));
-
-    /// <summary>Writes a duration's 12 bytes.</summary>
-    public static void WriteDuration(DurationValue value, Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, value.Months);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], value.Days);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], value.Milliseconds);
-    }
 }

@@ -356,7 +356,7 @@ public static class AvroSchemaParser
             }
 
             var hasDefault = obj.TryGetPropertyValue("default", out var defaultNode);
-            var field = new Field(name, schema, ReadDoc(obj, path), hasDefault, defaultNode?.DeepClone(), order, aliases,
+            var field = new Field(name, schema, ReadDoc(obj, path), hasDefault, Detached(defaultNode), order, aliases,
                 Properties(obj, FieldAttributes));
             if (hasDefault)
             {
@@ -563,7 +563,7 @@ public static class AvroSchemaParser
             {
                 if (!reserved.Contains(key))
                 {
-                    (properties ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal))[key] = value?.DeepClone();
+                    (properties ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal))[key] = Detached(value);
                 }
             }
 
@@ -571,6 +571,38 @@ public static class AvroSchemaParser
         }
 
         private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="node"/> that belongs to no document and whose children are all created: a parsed
+    /// node creates them lazily on first access, which is not safe when several threads read one schema.
+    /// </summary>
+    private static JsonNode? Detached(JsonNode? node)
+    {
+        var copy = node?.DeepClone();
+        Materialize(copy);
+        return copy;
+
+        static void Materialize(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonObject obj:
+                    foreach (var (_, child) in obj)
+                    {
+                        Materialize(child);
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var child in array)
+                    {
+                        Materialize(child);
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>A short rendering of a JSON node for messages.</summary>

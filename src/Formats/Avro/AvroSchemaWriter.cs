@@ -49,13 +49,13 @@ public static class AvroSchemaWriter
 
     private sealed class State(Utf8JsonWriter writer)
     {
-        private readonly HashSet<string> _defined = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, NamedSchema> _defined = new(StringComparer.Ordinal);
 
         public void Write(Schema schema, string? ns)
         {
             switch (schema)
             {
-                case NamedSchema named when _defined.Contains(named.FullName):
+                case NamedSchema named when CanonicalForm.IsRepeat(named, _defined):
                     writer.WriteStringValue(Reference(named.Name, ns));
                     break;
                 case NamedSchema named:
@@ -96,7 +96,7 @@ public static class AvroSchemaWriter
 
                     writer.WriteStartObject();
                     writer.WriteString("type", typeName);
-                    WriteLogicalType(schema.LogicalType);
+                    WriteLogicalType(schema);
                     WriteProperties(schema.Properties);
                     writer.WriteEndObject();
                     break;
@@ -105,7 +105,6 @@ public static class AvroSchemaWriter
 
         private void WriteNamed(NamedSchema named, string? ns)
         {
-            _defined.Add(named.FullName);
             var own = named.Name.Namespace;
             writer.WriteStartObject();
             writer.WriteString("type", named switch
@@ -163,7 +162,7 @@ public static class AvroSchemaWriter
                     break;
                 case FixedSchema f:
                     writer.WriteNumber("size", f.Size);
-                    WriteLogicalType(f.LogicalType);
+                    WriteLogicalType(f);
                     break;
             }
 
@@ -208,11 +207,21 @@ public static class AvroSchemaWriter
             writer.WriteEndObject();
         }
 
-        private void WriteLogicalType(LogicalType? logicalType)
+        private void WriteLogicalType(Schema schema)
         {
-            if (logicalType is null)
+            if (schema.LogicalType is not { } logicalType)
             {
                 return;
+            }
+
+            // A schema built in code may carry a logical type its type cannot have; written out, a reader would
+            // silently drop it, so refuse instead.
+            if (!AvroLogicalTypes.IsValidOn(logicalType, schema.Type, (schema as FixedSchema)?.Size ?? 0))
+            {
+                throw new SchemaException(
+                    $"The logical type {LogicalTypeText(logicalType)} is not valid on {Schema.TypeName(schema.Type)}"
+                    + (schema is FixedSchema f ? $" {f.FullName} of {f.Size} bytes" : "") + ".",
+                    (schema as NamedSchema)?.FullName ?? "");
             }
 
             writer.WriteString("logicalType", logicalType.Name);
@@ -222,6 +231,9 @@ public static class AvroSchemaWriter
                 writer.WriteNumber("scale", logicalType.Scale);
             }
         }
+
+        private static string LogicalTypeText(LogicalType t) =>
+            t.Name == LogicalType.DecimalName ? $"decimal({t.Precision}, {t.Scale})" : t.Name;
 
         private void WriteProperties(IReadOnlyDictionary<string, JsonNode?> properties)
         {

@@ -10,9 +10,20 @@ internal static class AvroValueReaders
 {
     internal delegate object? ValueReader(ref AvroReader reader);
 
-    // Boxed once: booleans and small ints are the bulk of many records.
+    // Boxed once: booleans and small numbers (counts, flags, codes) are the bulk of many records, and a
+    // decoded record is otherwise one allocation per value.
+    private const int BoxedMin = -128;
+    private const int BoxedMax = 1023;
     private static readonly object True = true;
     private static readonly object False = false;
+    private static readonly object[] Ints = Enumerable.Range(BoxedMin, BoxedMax - BoxedMin + 1).Select(i => (object)i).ToArray();
+    private static readonly object[] Longs = Enumerable.Range(BoxedMin, BoxedMax - BoxedMin + 1).Select(i => (object)(long)i).ToArray();
+
+    /// <summary>A boxed int, shared for small values.</summary>
+    public static object Box(int value) => value is >= BoxedMin and <= BoxedMax ? Ints[value - BoxedMin] : value;
+
+    /// <summary>A boxed long, shared for small values.</summary>
+    public static object Box(long value) => value is >= BoxedMin and <= BoxedMax ? Longs[value - BoxedMin] : value;
 
     /// <summary>The reader of a value of <paramref name="schema"/> exactly as written, for non-composite schemas.</summary>
     public static ValueReader? Leaf(Schema schema)
@@ -25,14 +36,20 @@ internal static class AvroValueReaders
             case (SchemaType.Boolean, _):
                 return static (ref AvroReader r) => r.ReadBoolean() ? True : False;
             case (SchemaType.Int, null):
-                return static (ref AvroReader r) => r.ReadInt();
+                return static (ref AvroReader r) => Box(r.ReadInt());
             case (SchemaType.Int, LogicalType.DateName):
                 return static (ref AvroReader r) =>
                 {
                     var start = r.Position;
                     var days = r.ReadInt();
-                    return AvroLogical.DateFromDays(days)
-                        ?? throw r.Malformed($"Date {days} days from 1970-01-01 is outside 0001-01-01..9999-12-31", start);
+                    try
+                    {
+                        return AvroLogicalValues.DateFromDays(days);
+                    }
+                    catch (AvroValueException e)
+                    {
+                        throw r.Malformed(e.Reason, start);
+                    }
                 };
             case (SchemaType.Int, _): // time-millis
                 return static (ref AvroReader r) =>
@@ -44,7 +61,7 @@ internal static class AvroValueReaders
                         : throw r.Malformed($"time-millis {millis} is not a time of day", start);
                 };
             case (SchemaType.Long, null or LogicalType.TimestampNanosName or LogicalType.LocalTimestampNanosName):
-                return static (ref AvroReader r) => r.ReadLong();
+                return static (ref AvroReader r) => Box(r.ReadLong());
             case (SchemaType.Long, LogicalType.TimeMicrosName):
                 return static (ref AvroReader r) =>
                 {

@@ -24,18 +24,35 @@ public static class CanonicalForm
     {
         ArgumentNullException.ThrowIfNull(schema);
         var builder = new StringBuilder();
-        Write(builder, schema, new HashSet<string>(StringComparer.Ordinal));
+        Write(builder, schema, new Dictionary<string, NamedSchema>(StringComparer.Ordinal));
         return builder.ToString();
     }
 
     /// <summary>The UTF-8 bytes of the canonical form, the input of <see cref="SchemaFingerprint"/>.</summary>
     public static byte[] Utf8Of(Schema schema) => Encoding.UTF8.GetBytes(Of(schema));
 
-    private static void Write(StringBuilder b, Schema schema, HashSet<string> written)
+    /// <summary>
+    /// Whether <paramref name="named"/> was already written, checking that a schema built in code does not hold two
+    /// different definitions under one name (written by name, the second would silently become the first).
+    /// </summary>
+    internal static bool IsRepeat(NamedSchema named, Dictionary<string, NamedSchema> written)
+    {
+        if (!written.TryGetValue(named.FullName, out var first))
+        {
+            written.Add(named.FullName, named);
+            return false;
+        }
+
+        return ReferenceEquals(first, named) || Of(first) == Of(named)
+            ? true
+            : throw new SchemaException($"The schema holds two different definitions of {named.FullName}.", named.FullName);
+    }
+
+    private static void Write(StringBuilder b, Schema schema, Dictionary<string, NamedSchema> written)
     {
         switch (schema)
         {
-            case NamedSchema named when !written.Add(named.FullName):
+            case NamedSchema named when IsRepeat(named, written):
                 b.Append('"').Append(named.FullName).Append('"');
                 break;
             case RecordSchema record:

@@ -24,6 +24,17 @@ public sealed class ReaderFieldDefault
     public bool IsShareable => Value is null or string or bool or int or long or float or double or Guid or DateOnly
         or TimeOnly or DateTime or DecimalValue or DurationValue;
 
-    /// <summary>A fresh copy of the default.</summary>
-    public object? CreateValue() => IsShareable ? Value : AvroJsonDecoder.DefaultValue(ReaderField);
+    /// <summary>A fresh copy of the default (the value itself when it is immutable).</summary>
+    public object? CreateValue() => IsShareable ? Value : Copy(Value);
+
+    // Copies the decoded default rather than decoding its JSON again: faster, and a JsonNode is not safe to read
+    // from several threads, which decoders sharing one resolution would do.
+    private static object? Copy(object? value) => value switch
+    {
+        byte[] bytes => bytes.Clone(),
+        GenericRecord record => new GenericRecord(record.Schema, record.Values.ToArray().Select(Copy).ToArray()),
+        IReadOnlyDictionary<string, object?> map => map.ToDictionary(e => e.Key, e => Copy(e.Value), StringComparer.Ordinal),
+        IReadOnlyList<object?> list => list.Select(Copy).ToList(),
+        _ => value,
+    };
 }

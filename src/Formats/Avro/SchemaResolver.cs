@@ -19,6 +19,10 @@ namespace Streams.Formats.Avro;
 /// of its branches.
 /// </para>
 /// <para>
+/// Two decimals match only with equal precision and scale, as the specification's "Decimal" section says (the
+/// Java and Python compatibility checkers ignore logical types). Other logical types take no part.
+/// </para>
+/// <para>
 /// What makes every datum unreadable is an error of the resolution (<see cref="SchemaResolution.Errors"/>, all of
 /// them, each with the reader's path). What only some data would hit (a writer union branch the reader cannot
 /// read, a writer enum symbol the reader lacks and has no default for) stays in the tree as an error raised when
@@ -89,7 +93,9 @@ public static class SchemaResolver
             {
                 case (_, _) when IsPrimitive(writer) && IsPrimitive(reader)
                     && PromotionOf(writer.Type, reader.Type) is { } promotion:
-                    return new DirectResolution(writer, reader, promotion);
+                    return DecimalMismatch(writer, reader) is { } decimalMessage
+                        ? Fail(writer, reader, path, decimalMessage, errors)
+                        : new DirectResolution(writer, reader, promotion);
                 case (RecordSchema w, RecordSchema r):
                     return NamesMatch(w, r)
                         ? ResolveRecord(w, r, path.Length == 0 ? r.FullName : path, errors)
@@ -102,10 +108,15 @@ public static class SchemaResolver
                         return Fail(writer, reader, path, NameMismatch(w, r), errors);
                     }
 
-                    return w.Size == r.Size
-                        ? new DirectResolution(writer, reader, Promotion.None)
-                        : Fail(writer, reader, path.Length == 0 ? r.FullName : path,
+                    if (w.Size != r.Size)
+                    {
+                        return Fail(writer, reader, path.Length == 0 ? r.FullName : path,
                             $"the writer's fixed {w.FullName} has {w.Size} bytes but the reader's fixed {r.FullName} has {r.Size}", errors);
+                    }
+
+                    return DecimalMismatch(writer, reader) is { } message
+                        ? Fail(writer, reader, path.Length == 0 ? r.FullName : path, message, errors)
+                        : new DirectResolution(writer, reader, Promotion.None);
                 case (ArraySchema w, ArraySchema r):
                     return new ArrayResolution(w, r, Resolve(w.Items, r.Items, SchemaPath.Items(path), errors));
                 case (MapSchema w, MapSchema r):
@@ -115,6 +126,16 @@ public static class SchemaResolver
                         $"the writer's {writer.DisplayName} cannot be read as the reader's {reader.DisplayName}", errors);
             }
         }
+
+        /// <summary>
+        /// The specification's "Decimal" section: two decimal schemas match only when their precisions and scales
+        /// are equal (a different scale would read every value multiplied by a power of ten).
+        /// </summary>
+        private static string? DecimalMismatch(Schema writer, Schema reader) =>
+            writer.LogicalType is { Name: LogicalType.DecimalName } w && reader.LogicalType is { Name: LogicalType.DecimalName } r
+            && (w.Precision != r.Precision || w.Scale != r.Scale)
+                ? $"the writer's decimal({w.Precision}, {w.Scale}) and the reader's decimal({r.Precision}, {r.Scale}) differ; decimals match only with the same precision and scale"
+                : null;
 
         private static string NameMismatch(NamedSchema w, NamedSchema r) =>
             $"the writer's {w.DisplayName} and the reader's {r.DisplayName} have different names"

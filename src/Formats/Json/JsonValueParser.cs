@@ -94,7 +94,7 @@ internal static class JsonValueParser
                     {
                         JsonValueKind.String when DateOnly.TryParseExact(j.GetString(), JsonValueRenderer.DateFormat,
                             CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) => date,
-                        JsonValueKind.Number when j.TryGetInt32(out var days) => AvroLogical.DateFromDays(days) ?? throw Mismatch(path, schema, j),
+                        JsonValueKind.Number when j.TryGetInt32(out var days) => AvroLogicalValues.DateFromDays(days, path),
                         _ => throw Mismatch(path, schema, j),
                     };
                 case (_, LogicalType.TimeMillisName or LogicalType.TimeMicrosName):

@@ -4,20 +4,16 @@ namespace Streams.Formats.Parquet;
 /// A Parquet file is corrupt, truncated or uses a feature this implementation does not read. The message
 /// names the file, and where known the column (dotted path) and the byte offset in the file.
 /// </summary>
-public sealed class ParquetException : Exception
+public sealed class ParquetException : RecordFileException
 {
     /// <summary>Creates the exception; the message is prefixed with the location.</summary>
     public ParquetException(string message, string? filePath = null, string? column = null, long? offset = null,
         Exception? innerException = null)
-        : base(Describe(message, filePath, column, offset), innerException)
+        : base(Describe(message, filePath, column, offset), filePath, innerException)
     {
-        FilePath = filePath;
         Column = column;
         Offset = offset;
     }
-
-    /// <summary>The file (or stream name) being read or written.</summary>
-    public string? FilePath { get; }
 
     /// <summary>The dotted path of the column, when the problem is in one.</summary>
     public string? Column { get; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Streams.Formats.Avro;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet.Columns;
 using Streams.Formats.Parquet.Metadata;
@@ -184,7 +185,7 @@ public sealed class ParquetWriter : IAsyncDisposable
             Schema = _parquetSchema.Elements,
             NumRows = _totalRows,
             RowGroups = _rowGroups,
-            KeyValueMetadata = _options.Metadata?.Select(kv => new KeyValue(kv.Key, kv.Value)).ToList(),
+            KeyValueMetadata = KeyValues(),
             CreatedBy = _options.CreatedBy,
             HasColumnOrders = true,
         };
@@ -197,6 +198,20 @@ public sealed class ParquetWriter : IAsyncDisposable
         await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         _position += buffer.WrittenCount;
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<KeyValue> KeyValues()
+    {
+        var entries = new List<KeyValue>();
+        if (_options.StoreAvroSchema)
+        {
+            // The record schema as Avro JSON (the key parquet-avro uses), so readers get names, enum symbols
+            // and docs back that the Parquet schema cannot hold.
+            entries.Add(new KeyValue(ParquetReader.AvroSchemaKey, AvroSchemaWriter.ToJson(Schema)));
+        }
+
+        entries.AddRange((_options.Metadata ?? new Dictionary<string, string>()).Select(kv => new KeyValue(kv.Key, kv.Value)));
+        return entries;
     }
 
     /// <summary>Completes the file (if not done) and closes the stream unless asked to leave it open.</summary>

@@ -39,6 +39,9 @@ public sealed record ParquetWriterOptions
     /// <summary>Extra key/value metadata for the footer.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>Store the record schema as Avro JSON under <c>parquet.avro.schema</c> so readers get it back exactly.</summary>
+    public bool StoreAvroSchema { get; init; } = true;
+
     /// <summary>The <c>created_by</c> of the footer.</summary>
     public string CreatedBy { get; init; } = "Streams parquet writer";
 

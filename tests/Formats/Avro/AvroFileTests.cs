@@ -197,4 +197,31 @@ public sealed class AvroFileTests
         offsets.Add(bytes.Length);
         return (bytes, offsets);
     }
+
+    [Fact]
+    public async Task A_corrupt_block_size_in_a_short_file_is_truncation_not_a_huge_allocation()
+    {
+        var stream = new MemoryStream();
+        await using (var writer = AvroFileWriter.Create(stream, PrimitiveSchema.Long, new AvroFileWriterOptions { LeaveOpen = true }))
+        {
+            await writer.WriteAsync(1L);
+        }
+
+        var bytes = stream.ToArray();
+        stream.Position = 0;
+        long headerLength;
+        await using (var probe = await AvroFileReader.OpenAsync(new MemoryStream(bytes)))
+        {
+            headerLength = probe.Header.Length;
+        }
+
+        // count 1, size 2^30 (zig-zag varint 80 80 80 80 08), then the original tail.
+        var corrupt = bytes[..(int)headerLength].Concat(new byte[] { 0x02, 0x80, 0x80, 0x80, 0x80, 0x08 }).Concat(bytes[((int)headerLength + 2)..]).ToArray();
+        await using var reader = await AvroFileReader.OpenAsync(new MemoryStream(corrupt));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var act = async () => await reader.ReadBlockAsync();
+        (await act.Should().ThrowAsync<AvroFileException>()).Which.Should().Match<AvroFileException>(e =>
+            e.BlockIndex == 0 && e.Offset == headerLength && e.Reason.Contains("truncated"));
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(16 << 20);
+    }
 }

@@ -407,4 +407,31 @@ public sealed class AvroSchemaParserTests
         AvroJsonDecoder.DefaultValue(schema.Fields[2]).Should().Be(1.5f);
         AvroJsonDecoder.DefaultValue(schema.Fields[3]).Should().Be(3d);
     }
+
+    [Fact]
+    public void Follows_the_full_name_rules_of_the_specification_example()
+    {
+        // The example of the specification's "Names" section.
+        var schema = (RecordSchema)AvroSchemaParser.Parse("""
+            {"type":"record","name":"Example","fields":[
+              {"name":"inheritNull","type":{"type":"enum","name":"Simple","symbols":["a","b"]}},
+              {"name":"explicitNamespace","type":{"type":"fixed","name":"Simple","namespace":"explicit","size":12}},
+              {"name":"fullName","type":{"type":"record","name":"a.full.Name","namespace":"ignored","fields":[
+                {"name":"inheritNamespace","type":{"type":"enum","name":"Understanding","symbols":["d","e"]}}]}}]}
+            """);
+
+        AvroSchemaParser.NamedTypes(schema).Select(n => n.FullName)
+            .Should().Equal("Example", "Simple", "explicit.Simple", "a.full.Name", "a.full.Understanding");
+    }
+
+    [Fact]
+    public void Allows_complex_type_names_as_type_names()
+    {
+        // "Complex types ... have no namespace, but their names (as well as union) are permitted to be reused as type names."
+        var schema = (RecordSchema)AvroSchemaParser.Parse(
+            """{"type":"record","name":"record","fields":[{"name":"u","type":{"type":"enum","name":"union","symbols":["A"]}},{"name":"again","type":"union"}]}""");
+
+        schema.Fields[1].Schema.Should().BeSameAs(schema.Fields[0].Schema);
+        CanonicalForm.Of(AvroSchemaParser.Parse(AvroSchemaWriter.ToJson(schema))).Should().Be(CanonicalForm.Of(schema));
+    }
 }

@@ -80,6 +80,31 @@ public sealed class AvroSchemaWriterTests
             """{"type":"record","name":"Node","namespace":"t","fields":[{"name":"value","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}},{"name":"next","type":["null","Node"],"default":null}]}""");
     }
 
+    [Fact]
+    public void Refuses_logical_types_invalid_for_their_type()
+    {
+        var onString = () => AvroSchemaWriter.ToJson(new PrimitiveSchema(SchemaType.String, LogicalType.Date));
+        onString.Should().Throw<SchemaException>().WithMessage("The logical type date is not valid on string.");
+
+        var tooPrecise = () => AvroSchemaWriter.ToJson(new FixedSchema(new SchemaName("D", "x"), 4, LogicalType.Decimal(10, 2)));
+        tooPrecise.Should().Throw<SchemaException>().Which.Path.Should().Be("x.D");
+    }
+
+    [Fact]
+    public void Refuses_two_different_definitions_of_one_name()
+    {
+        var a = new EnumSchema(new SchemaName("E", null), ["A"]);
+        var sameAgain = new EnumSchema(new SchemaName("E", null), ["A"], doc: "same symbols");
+        var other = new EnumSchema(new SchemaName("E", null), ["B"]);
+
+        AvroSchemaWriter.ToJson(new UnionSchema([new ArraySchema(a), new MapSchema(sameAgain)]))
+            .Should().Be("""[{"type":"array","items":{"type":"enum","name":"E","symbols":["A"]}},{"type":"map","values":"E"}]""");
+        var act = () => AvroSchemaWriter.ToJson(new UnionSchema([new ArraySchema(a), new MapSchema(other)]));
+        act.Should().Throw<SchemaException>().WithMessage("*two different definitions of E*");
+        var canonical = () => CanonicalForm.Of(new UnionSchema([new ArraySchema(a), new MapSchema(other)]));
+        canonical.Should().Throw<SchemaException>();
+    }
+
     // Sorts object members so that documents compare regardless of member order, and drops the
     // attributes the writer states differently but equivalently ("namespace" folded into names).
     private static JsonNode? Normalize(JsonNode? node) => node switch

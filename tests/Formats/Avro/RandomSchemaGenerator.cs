@@ -17,15 +17,18 @@ public sealed class RandomSchemaGenerator
     private readonly RandomValueGenerator _values;
     private readonly List<NamedSchema> _defined = [];
     private readonly bool _includeErrors;
+    private readonly bool _includeLogicalTypes;
     private int _counter;
 
     /// <summary>
     /// Creates a generator; <paramref name="maxDepth"/> bounds the nesting of complex types and
-    /// <paramref name="includeErrors"/> allows Avro <c>error</c> records (which python3-avro's compatibility checker rejects).
+    /// <paramref name="includeErrors"/> allows Avro <c>error</c> records (which python3-avro's compatibility checker rejects),
+    /// <paramref name="includeLogicalTypes"/> logical types (which python3-avro turns into its own value types).
     /// </summary>
-    public RandomSchemaGenerator(int seed, int maxDepth = 4, bool includeErrors = true)
+    public RandomSchemaGenerator(int seed, int maxDepth = 4, bool includeErrors = true, bool includeLogicalTypes = true)
     {
         _includeErrors = includeErrors;
+        _includeLogicalTypes = includeLogicalTypes;
         _random = new Random(seed);
         _values = new RandomValueGenerator(seed ^ 0x5EED);
         MaxDepth = maxDepth;
@@ -55,7 +58,8 @@ public sealed class RandomSchemaGenerator
         return choice switch
         {
             < 6 => Primitive(),
-            < 10 => Logical(ns),
+            < 10 when _includeLogicalTypes => Logical(ns),
+            < 10 => Primitive(),
             10 => Enum(ns),
             11 => Fixed(ns, _random.Next(0, 20), null),
             12 or 13 => new ArraySchema(Next(depth + 1, ns), Properties()),

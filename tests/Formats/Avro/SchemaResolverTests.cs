@@ -216,4 +216,16 @@ public sealed class SchemaResolverTests
         node.Promotion.Should().Be(promotion);
         return node.Promote(value);
     }
+
+    [Fact]
+    public void Matches_decimals_only_with_equal_precision_and_scale()
+    {
+        Resolve("""{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""", """{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""")
+            .IsSuccess.Should().BeTrue();
+        Resolve("""{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}""", "\"bytes\"").IsSuccess.Should().BeTrue();
+        Resolve("""{"type":"record","name":"R","fields":[{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}}]}""",
+                """{"type":"record","name":"R","fields":[{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":3}}]}""")
+            .Errors.Should().Equal(new SchemaIncompatibility("R.p",
+                "the writer's decimal(9, 2) and the reader's decimal(9, 3) differ; decimals match only with the same precision and scale"));
+    }
 }

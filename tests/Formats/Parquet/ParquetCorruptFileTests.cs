@@ -31,7 +31,7 @@ public sealed class ParquetCorruptFileTests : IDisposable
 
         var act = async () => await ParquetReader.OpenAsync(truncated);
         var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
-        error.FilePath.Should().Be(truncated);
+        error.FileName.Should().Be(truncated);
         error.Offset.Should().NotBeNull();
         error.Message.Should().Contain("truncated");
     }
@@ -51,7 +51,7 @@ public sealed class ParquetCorruptFileTests : IDisposable
         await using var damaged = await ParquetReader.OpenAsync(corrupt);
         var act = async () => await damaged.ReadAsync().ToListAsync();
         var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
-        error.FilePath.Should().Be(corrupt);
+        error.FileName.Should().Be(corrupt);
         error.Column.Should().Be("i");
         error.Offset.Should().Be(offset);
         error.Message.Should().Contain("column 'i'").And.Contain($"byte offset {offset}");
@@ -76,7 +76,7 @@ public sealed class ParquetCorruptFileTests : IDisposable
         var act = async () => await damaged.ReadAsync(new ParquetReadOptions { Columns = ["s"] }).ToListAsync();
         var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
         error.Column.Should().Be("s");
-        error.FilePath.Should().Be(corrupt);
+        error.FileName.Should().Be(corrupt);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ParquetCorruptFileTests : IDisposable
         await File.WriteAllBytesAsync(corrupt, bytes);
         var act = async () => await ParquetReader.OpenAsync(corrupt);
         var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
-        error.FilePath.Should().Be(corrupt);
+        error.FileName.Should().Be(corrupt);
         error.Offset.Should().BeGreaterThanOrEqualTo(footerStart);
     }
 }

@@ -79,7 +79,73 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         stats[0]!["stats_max_value"]!.GetValue<string>().Should().Be("49");
     }
 
-    public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "zstd" };
+    [Fact]
+    public async Task DuckDB_reads_JSON_and_integer_width_annotations()
+    {
+        var schema = (RecordSchema)Streams.Formats.Avro.AvroSchemaParser.Parse("""
+            {"type":"record","name":"Widths","fields":[
+              {"name":"doc","type":{"type":"string","logicalType":"json"}},
+              {"name":"i8","type":{"type":"int","logicalType":"int8"}},
+              {"name":"i16","type":{"type":"int","logicalType":"int16"}},
+              {"name":"u8","type":{"type":"int","logicalType":"uint8"}},
+              {"name":"u16","type":{"type":"int","logicalType":"uint16"}},
+              {"name":"u32","type":{"type":"int","logicalType":"uint32"}},
+              {"name":"u64","type":{"type":"long","logicalType":"uint64"}}]}
+            """);
+        var path = Path.Combine(_directory, "widths.parquet");
+        await using (var writer = new ParquetWriter(File.Create(path), schema))
+        {
+            await writer.WriteAsync(new GenericRecord(schema, ["{\"a\": [1, 2]}", -128, 32767, 255, 65535, -1, -1L]));
+            await writer.WriteAsync(new GenericRecord(schema, ["null", 127, -32768, 0, 0, int.MaxValue, long.MaxValue]));
+        }
+
+        var types = await DuckDb.QueryAsync($"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet({DuckDb.Literal(path)}))");
+        types.Select(t => t!["column_type"]!.GetValue<string>()).Should().Equal("JSON", "TINYINT", "SMALLINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT");
+        var rows = await DuckDb.QueryAsync($"SELECT doc::VARCHAR AS doc, i8::VARCHAR AS i8, u32::VARCHAR AS u32, u64::VARCHAR AS u64 FROM read_parquet({DuckDb.Literal(path)})");
+        rows[0]!["doc"]!.GetValue<string>().Should().Be("{\"a\": [1, 2]}");
+        rows[0]!["i8"]!.GetValue<string>().Should().Be("-128");
+        rows[0]!["u32"]!.GetValue<string>().Should().Be("4294967295");
+        rows[0]!["u64"]!.GetValue<string>().Should().Be("18446744073709551615");
+
+        await using var reader = await ParquetReader.OpenAsync(path);
+        var read = await reader.ReadAsync().ToListAsync();
+        read[1]["u32"].Should().Be(int.MaxValue);
+        read[0]["i16"].Should().Be(32767);
+    }
+
+    [Fact]
+    public async Task DuckDB_reads_decimals_backed_by_INT32_and_INT64()
+    {
+        var schema = new RecordSchema(new SchemaName("Money", "test"),
+        [
+            new Field("small", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(9, 2))),
+            new Field("large", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(18, 6))),
+            new Field("huge", new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(30, 4))),
+        ]);
+        var records = Enumerable.Range(0, 500).Select(i => new GenericRecord(schema,
+        [
+            new DecimalValue((i - 250) * 1234567L, 2),
+            new DecimalValue((i - 250) * 123456789012L, 6),
+            new DecimalValue(System.Numerics.BigInteger.Pow(10, 25) * (i - 250) + i, 4),
+        ])).ToList();
+        var path = Path.Combine(_directory, "decimals.parquet");
+        await using (var writer = new ParquetWriter(File.Create(path), schema,
+                         new ParquetWriterOptions { Schema = new Streams.Formats.Parquet.Schema.ParquetSchemaOptions { DecimalAsInteger = true } }))
+        {
+            await writer.WriteAsync(records);
+        }
+
+        await using (var reader = await ParquetReader.OpenAsync(path))
+        {
+            reader.ParquetSchema.Columns.Select(c => c.PhysicalType).Should().Equal(PhysicalType.Int32, PhysicalType.Int64, PhysicalType.ByteArray);
+            RecordAssert.Equal(records, await reader.ReadAsync().ToListAsync());
+        }
+
+        var rows = await DuckDb.QueryAsync($"SELECT * FROM read_parquet({DuckDb.Literal(path)})");
+        RecordAssert.Equal(records, rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), schema)).ToList());
+    }
+
+    public static TheoryData<string> DuckDbCodecs() => new() { "snappy", "gzip", "uncompressed", "lz4_raw", "brotli", "zstd" };
 
     [Theory]
     [MemberData(nameof(DuckDbCodecs))]

@@ -43,7 +43,7 @@ public sealed class ParquetRoundTripTests
     public async Task Derived_schema_keeps_logical_types()
     {
         using var stream = new MemoryStream();
-        await using (var writer = new ParquetWriter(stream, ParquetTestData.FullSchema, leaveOpen: true))
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FullSchema, new ParquetWriterOptions { StoreAvroSchema = false }, leaveOpen: true))
         {
             await writer.WriteAsync(ParquetTestData.Full(10));
         }
@@ -128,5 +128,48 @@ public sealed class ParquetRoundTripTests
         reader.Metadata.RowGroups.Count.Should().BeGreaterThan(2);
         reader.RowCount.Should().Be(5000);
         (await reader.ReadAsync().CountAsync()).Should().Be(5000);
+    }
+
+    [Fact]
+    public async Task Dictionary_falls_back_to_plain_past_its_limit()
+    {
+        using var stream = new MemoryStream();
+        var records = ParquetTestData.Flat(20_000);
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FlatSchema,
+                         new ParquetWriterOptions { DictionaryPageSizeLimit = 4096, PageSize = 16 * 1024 }, leaveOpen: true))
+        {
+            await writer.WriteAsync(records);
+        }
+
+        stream.Position = 0;
+        await using var reader = await ParquetReader.OpenAsync(stream, leaveOpen: true);
+        var chunks = reader.Metadata.RowGroups[0].Columns;
+        var byName = reader.ParquetSchema.Columns.Select((c, i) => (c.Name, Meta: chunks[i].MetaData!)).ToDictionary(x => x.Name, x => x.Meta);
+        byName["low"].Encodings.Should().Contain(Streams.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary);
+        byName["low"].DictionaryPageOffset.Should().NotBeNull();
+        byName["id"].Encodings.Should().NotContain(Streams.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary);
+        byName["id"].DictionaryPageOffset.Should().BeNull();
+        byName["id"].Statistics!.MinValue.Should().Equal(BitConverter.GetBytes(0L));
+        byName["id"].Statistics!.MaxValue.Should().Equal(BitConverter.GetBytes(19_999L));
+        byName["s"].Statistics!.NullCount.Should().Be(records.Count(r => r["s"] is null));
+        RecordAssert.Equal(records, await reader.ReadAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Reading_as_a_schema_that_does_not_fit_names_the_field()
+    {
+        using var stream = new MemoryStream();
+        await using (var writer = new ParquetWriter(stream, ParquetTestData.FlatSchema, leaveOpen: true))
+        {
+            await writer.WriteAsync(ParquetTestData.Flat(5));
+        }
+
+        stream.Position = 0;
+        await using var reader = await ParquetReader.OpenAsync(stream, "flat.parquet", leaveOpen: true);
+        var wrong = new RecordSchema(new SchemaName("Flat", "test"), [new Field("s", PrimitiveSchema.Int)]);
+        var act = async () => await reader.ReadAsync(new ParquetReadOptions { Schema = wrong }).ToListAsync();
+        var error = (await act.Should().ThrowAsync<ParquetException>()).Which;
+        error.FileName.Should().Be("flat.parquet");
+        error.Message.Should().Contain("test.Flat.s");
     }
 }

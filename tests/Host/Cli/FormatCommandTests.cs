@@ -142,6 +142,35 @@ public sealed class FormatCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Cat_resolves_an_avro_file_to_a_given_reader_schema()
+    {
+        var input = await WriteInputs();
+        (await Streams("format", "convert", input, PathOf("out.avro"), "--schema", PathOf("order.avsc"))).Exit.Should().Be(0);
+        await File.WriteAllTextAsync(PathOf("reader.avsc"), """
+            {"type":"record","name":"Order","namespace":"shop","fields":[
+              {"name":"id","type":"double"},
+              {"name":"channel","type":"string","default":"web"}]}
+            """);
+        var cat = await Streams("format", "cat", PathOf("out.avro"), "--schema", PathOf("reader.avsc"), "--limit", "1");
+        cat.Exit.Should().Be(0, cat.Err);
+        cat.Out.Trim().Should().Be("""{"id":1,"channel":"web"}""");
+
+        await File.WriteAllTextAsync(PathOf("incompatible.avsc"), """{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"string"}]}""");
+        var bad = await Streams("format", "cat", PathOf("out.avro"), "--schema", PathOf("incompatible.avsc"));
+        bad.Exit.Should().Be(1);
+        bad.Err.Should().Contain("id");
+    }
+
+    [Fact]
+    public async Task Schema_of_a_json_lines_file_is_a_usage_error()
+    {
+        var input = await WriteInputs();
+        var schema = await Streams("format", "schema", input);
+        schema.Exit.Should().Be(2);
+        schema.Err.Should().Contain("carry no schema");
+    }
+
+    [Fact]
     public async Task A_missing_file_is_reported()
     {
         var cat = await Streams("format", "cat", PathOf("missing.avro"));

@@ -56,6 +56,38 @@ public sealed class ColumnBuffer
     /// <summary>For BYTE_ARRAY, value i spans <c>Offsets[i]..Offsets[i+1]</c>.</summary>
     public int[] Offsets { get; private set; }
 
+    /// <summary>
+    /// When every value of a column chunk came from its dictionary page: the dictionary, and each value's
+    /// index into it. Readers use it to convert each distinct value once.
+    /// </summary>
+    public ColumnBuffer? Dictionary { get; private set; }
+
+    /// <summary>The dictionary index of each value, while <see cref="Dictionary"/> is set.</summary>
+    public int[]? DictionaryIndexes { get; private set; }
+
+    internal object?[]? DictionaryValueCache { get; set; }
+
+    /// <summary>Records the dictionary indexes of values just appended (or forgets them once a page is not dictionary-encoded).</summary>
+    internal void TrackDictionary(ColumnBuffer? dictionary, ReadOnlySpan<int> indexes, int firstValue)
+    {
+        if (dictionary is null || (Dictionary is not null && !ReferenceEquals(Dictionary, dictionary)) || (Dictionary is null && firstValue != 0))
+        {
+            Dictionary = null;
+            DictionaryIndexes = null;
+            return;
+        }
+
+        Dictionary = dictionary;
+        if (DictionaryIndexes is null || DictionaryIndexes.Length < firstValue + indexes.Length)
+        {
+            var grown = new int[Math.Max(firstValue + indexes.Length, (DictionaryIndexes?.Length ?? 0) * 2)];
+            DictionaryIndexes?.AsSpan(0, firstValue).CopyTo(grown);
+            DictionaryIndexes = grown;
+        }
+
+        indexes.CopyTo(DictionaryIndexes.AsSpan(firstValue));
+    }
+
     /// <summary>An estimate of the memory held, to decide when to flush a row group.</summary>
     public long EstimatedSize =>
         LevelCount * (long)((MaxDefinitionLevel > 0 ? 1 : 0) + (MaxRepetitionLevel > 0 ? 1 : 0))

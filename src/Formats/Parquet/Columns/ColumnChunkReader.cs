@@ -142,6 +142,11 @@ internal static class ColumnChunkReader
             ? entries
             : column.DefinitionLevels.AsSpan(column.LevelCount, entries).Count((byte)column.MaxDefinitionLevel);
         column.CommitLevels(entries);
+        if (encoding is not (ParquetEncoding.PlainDictionary or ParquetEncoding.RleDictionary) && count > 0)
+        {
+            column.TrackDictionary(null, default, column.ValueCount);
+        }
+
         switch (encoding)
         {
             case ParquetEncoding.Plain:
@@ -237,6 +242,8 @@ internal static class ColumnChunkReader
                 throw new InvalidDataException($"Dictionary index {index} is outside the dictionary of {size} values.");
             }
         }
+
+        column.TrackDictionary(dictionary, indexes, column.ValueCount);
 
         switch (column.Type)
         {

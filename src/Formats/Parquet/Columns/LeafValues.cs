@@ -8,6 +8,8 @@ namespace Streams.Formats.Parquet.Columns;
 /// <summary>Converts between the CLR values of the record model and a leaf column's physical values.</summary>
 internal static class LeafValues
 {
+    private static readonly object True = true;
+    private static readonly object False = false;
     private const int UnixEpochDayNumber = 719162; // DateOnly(1970, 1, 1).DayNumber
     private const long UnixEpochTicks = 621355968000000000L; // DateTime.UnixEpoch.Ticks
     private const int JulianDayOfUnixEpoch = 2440588;
@@ -130,10 +132,28 @@ internal static class LeafValues
         }
     }
 
+    /// <summary>
+    /// Reads value <paramref name="index"/> like <see cref="Read"/>, converting each distinct value of a
+    /// dictionary-encoded chunk once. Immutable values (strings, boxed numbers, dates) are shared between
+    /// records; byte arrays, which callers may change, are not.
+    /// </summary>
+    public static object ReadShared(ColumnBuffer column, int index, LeafKind kind, int scale)
+    {
+        if (column.DictionaryIndexes is not { } indexes || kind is LeafKind.Bytes or LeafKind.Fixed)
+        {
+            return Read(column, index, kind, scale);
+        }
+
+        var dictionary = column.Dictionary!;
+        var cache = column.DictionaryValueCache ??= new object?[dictionary.ValueCount];
+        var d = indexes[index];
+        return cache[d] ??= Read(dictionary, d, kind, scale);
+    }
+
     /// <summary>Reads value <paramref name="index"/> of <paramref name="column"/> as its CLR value.</summary>
     public static object Read(ColumnBuffer column, int index, LeafKind kind, int scale) => kind switch
     {
-        LeafKind.Boolean => column.Booleans[index],
+        LeafKind.Boolean => column.Booleans[index] ? True : False,
         LeafKind.Int32 => column.Int32s[index],
         LeafKind.UInt32AsInt64 => (long)(uint)column.Int32s[index],
         LeafKind.Int64 => column.Int64s[index],

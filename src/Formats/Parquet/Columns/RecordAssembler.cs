@@ -84,7 +84,7 @@ internal sealed class RecordAssembler
 
             for (var row = 0; row < rowCount; row++)
             {
-                values[row][f] = LeafValues.Read(column, v++, kind, scale);
+                values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
             }
         }
         else
@@ -100,7 +100,7 @@ internal sealed class RecordAssembler
                         throw new ParquetException("The column has fewer values than its definition levels announce.", column: field.Path);
                     }
 
-                    values[row][f] = LeafValues.Read(column, v++, kind, scale);
+                    values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
                 }
             }
         }
@@ -127,7 +127,7 @@ internal sealed class RecordAssembler
                     throw new ParquetException("The column has fewer values than its definition levels announce.", column: node.Path);
                 }
 
-                return LeafValues.Read(column, v, node.LeafKind, node.Scale);
+                return LeafValues.ReadShared(column, v, node.LeafKind, node.Scale);
             }
             case BindingKind.Optional:
                 if (PeekDefinition(node) < node.DefinitionLevel)

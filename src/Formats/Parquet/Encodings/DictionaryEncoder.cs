@@ -50,7 +50,7 @@ internal static class DictionaryEncoder
             var value = source[i];
             if (!map.TryGetValue(value, out var index))
             {
-                if (map.Count >= maxEntries)
+                if (map.Count >= maxEntries || NotWorthIt(map.Count, i))
                 {
                     return null;
                 }
@@ -86,7 +86,7 @@ internal static class DictionaryEncoder
                 if (entry == 0)
                 {
                     size += value.Length + prefix;
-                    if (size > maxBytes)
+                    if (size > maxBytes || NotWorthIt(values.ValueCount, i))
                     {
                         return null;
                     }
@@ -122,6 +122,12 @@ internal static class DictionaryEncoder
 
         return new DictionaryEncoding(values, indices);
     }
+
+    /// <summary>
+    /// Gives up on a dictionary that is not paying off: past 65536 values, more than three in four of them
+    /// distinct. This avoids hashing most of a high-cardinality chunk before the size limit would stop it.
+    /// </summary>
+    private static bool NotWorthIt(int distinct, int seen) => seen >= 65536 && distinct * 4L > seen * 3L;
 
     private static int[] Rehash(int[] hashes, int count, int capacity)
     {

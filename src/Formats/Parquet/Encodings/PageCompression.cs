@@ -4,7 +4,7 @@ using Streams.Formats.Parquet.Metadata;
 
 namespace Streams.Formats.Parquet.Encodings;
 
-/// <summary>Page compression: UNCOMPRESSED, SNAPPY (IronSnappy), GZIP (System.IO.Compression); BROTLI is also read.</summary>
+/// <summary>Page compression: UNCOMPRESSED, SNAPPY (IronSnappy), GZIP (System.IO.Compression); BROTLI and LZ4_RAW are also read.</summary>
 internal static class PageCompression
 {
     /// <summary>True for the codecs <see cref="Compress"/> accepts.</summary>
@@ -67,8 +67,12 @@ internal static class PageCompression
             case CompressionCodec.Brotli:
                 result = Inflate(input, uncompressedLength, s => new BrotliStream(s, CompressionMode.Decompress));
                 break;
+            case CompressionCodec.Lz4Raw:
+                result = new byte[uncompressedLength];
+                Lz4Raw.Decompress(input, result);
+                break;
             default:
-                throw new NotSupportedException($"Pages compressed with {codec.ToString().ToUpperInvariant()} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI.");
+                throw new NotSupportedException($"Pages compressed with {codec.ToString().ToUpperInvariant()} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI, LZ4_RAW.");
         }
 
         if (result.Length != uncompressedLength)

@@ -20,6 +20,8 @@ namespace Streams.Formats.Parquet.Schema;
 /// decimal → BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY DECIMAL (INT32/INT64 when <see cref="ParquetSchemaOptions.DecimalAsInteger"/>
 /// and the precision fits); fixed → FIXED_LEN_BYTE_ARRAY; duration → FIXED_LEN_BYTE_ARRAY(12) INTERVAL.</item>
 /// </list>
+/// Parquet-only annotations can be asked for with an Avro <c>logicalType</c> attribute Avro ignores: <c>json</c> on a
+/// string (JSON), <c>int8</c>/<c>int16</c>/<c>uint8</c>/<c>uint16</c>/<c>uint32</c> on an int and <c>uint64</c> on a long (INTEGER).
 /// Reading a file written elsewhere maps back: unsigned 32-bit and INT64 integers → long, INT96 → long
 /// timestamp-nanos, ENUM/JSON/BSON-less strings → string, FLOAT16 → float, TIME(NANOS)/unsigned 64-bit → long,
 /// legacy two-level lists and bare repeated fields → arrays.
@@ -156,6 +158,11 @@ public static class ParquetSchemaConverter
             return e with { Type = PhysicalType.FixedLenByteArray, TypeLength = 16, LogicalType = LogicalTypeAnnotation.Uuid };
         }
 
+        if (logical is null && ParquetOnlyAnnotation(schema) is { } annotated)
+        {
+            return annotated(e);
+        }
+
         return schema.Type switch
         {
             SchemaType.Boolean => e with { Type = PhysicalType.Boolean },
@@ -193,6 +200,36 @@ public static class ParquetSchemaConverter
                 e with { Type = PhysicalType.FixedLenByteArray, TypeLength = 12, ConvertedType = ConvertedType.Interval },
             SchemaType.Fixed => e with { Type = PhysicalType.FixedLenByteArray, TypeLength = ((FixedSchema)schema).Size },
             _ => throw new SchemaException($"Field '{path}' of type {schema.DisplayName} cannot be stored in Parquet.", path),
+        };
+    }
+
+    /// <summary>
+    /// Parquet annotations Avro has no logical type for, requested with a <c>logicalType</c> attribute Avro
+    /// itself ignores: <c>json</c> on string → JSON; <c>int8</c>, <c>int16</c>, <c>uint8</c>, <c>uint16</c>,
+    /// <c>uint32</c> on int and <c>uint64</c> on long → INTEGER of that width and signedness (values keep their
+    /// Avro type; unsigned ones are stored as the same bits).
+    /// </summary>
+    private static Func<SchemaElement, SchemaElement>? ParquetOnlyAnnotation(Model.Schema schema)
+    {
+        if (!schema.Properties.TryGetValue("logicalType", out var node) || node is null
+            || node.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return null;
+        }
+
+        static Func<SchemaElement, SchemaElement> Integer(PhysicalType type, int width, bool signed, ConvertedType converted) =>
+            e => e with { Type = type, LogicalType = LogicalTypeAnnotation.Integer(width, signed), ConvertedType = converted };
+
+        return (schema.Type, node.GetValue<string>()) switch
+        {
+            (SchemaType.String, "json") => e => e with { Type = PhysicalType.ByteArray, LogicalType = LogicalTypeAnnotation.Json, ConvertedType = ConvertedType.Json },
+            (SchemaType.Int, "int8") => Integer(PhysicalType.Int32, 8, true, ConvertedType.Int8),
+            (SchemaType.Int, "int16") => Integer(PhysicalType.Int32, 16, true, ConvertedType.Int16),
+            (SchemaType.Int, "uint8") => Integer(PhysicalType.Int32, 8, false, ConvertedType.Uint8),
+            (SchemaType.Int, "uint16") => Integer(PhysicalType.Int32, 16, false, ConvertedType.Uint16),
+            (SchemaType.Int, "uint32") => Integer(PhysicalType.Int32, 32, false, ConvertedType.Uint32),
+            (SchemaType.Long, "uint64") => Integer(PhysicalType.Int64, 64, false, ConvertedType.Uint64),
+            _ => null,
         };
     }
 

@@ -21,11 +21,12 @@ public sealed class AvroFileInteropTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData("null")]
-    [InlineData("deflate")]
-    public async Task Python_avro_reads_files_written_by_streams(string codec)
+    [InlineData("null", false)]
+    [InlineData("deflate", false)]
+    [InlineData("null", true)]
+    public async Task Python_avro_reads_files_written_by_streams(string codec, bool sizedBlocks)
     {
-        var path = await WriteWithStreams(codec);
+        var path = await WriteWithStreams(codec, sizedBlocks);
         var script = TaggedValues.PythonHelpers + "\n" + """
             import sys, json
             import avro.datafile, avro.io
@@ -85,12 +86,13 @@ public sealed class AvroFileInteropTests : IDisposable
     }
 
     [Theory]
-    [InlineData("null")]
-    [InlineData("deflate")]
-    [InlineData("snappy")]
-    public async Task Avro_c_reads_files_written_by_streams(string codec)
+    [InlineData("null", false)]
+    [InlineData("deflate", false)]
+    [InlineData("snappy", false)]
+    [InlineData("snappy", true)]
+    public async Task Avro_c_reads_files_written_by_streams(string codec, bool sizedBlocks)
     {
-        var path = await WriteWithStreams(codec);
+        var path = await WriteWithStreams(codec, sizedBlocks);
 
         // avrocat prints Avro's JSON encoding, except that it cuts bytes and fixed values at their first zero
         // byte (avro-c 1.11 renders them as C strings), so fields holding those are compared through avromod below.
@@ -109,7 +111,7 @@ public sealed class AvroFileInteropTests : IDisposable
 
         // avromod decodes every record with avro-c and encodes it again into a new file: byte-identical
         // record encodings prove avro-c read every value, fixed included, as Streams wrote it.
-        var rewritten = Path.Combine(_dir, $"rewritten-{codec}.avro");
+        var rewritten = Path.Combine(_dir, $"rewritten-{codec}-{sizedBlocks}.avro");
         await ExternalTool.RunAsync("avromod", ["--codec=null", path, rewritten]);
         await AssertAvroCFile(rewritten, "null");
     }
@@ -186,11 +188,11 @@ public sealed class AvroFileInteropTests : IDisposable
         _ => false,
     };
 
-    private async Task<string> WriteWithStreams(string codec)
+    private async Task<string> WriteWithStreams(string codec, bool sizedBlocks = false)
     {
-        var path = Path.Combine(_dir, $"streams-{codec}.avro");
+        var path = Path.Combine(_dir, $"streams-{codec}-{sizedBlocks}.avro");
         await using var writer = AvroFileWriter.Create(path, AvroTestData.AllTypes,
-            new AvroFileWriterOptions { Codec = AvroCodec.FromName(codec)!, BlockSize = 4000 });
+            new AvroFileWriterOptions { Codec = AvroCodec.FromName(codec)!, BlockSize = 4000, SizedBlocks = sizedBlocks });
         foreach (var record in _records)
         {
             await writer.WriteAsync(record);

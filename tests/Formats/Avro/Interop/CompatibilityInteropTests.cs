@@ -86,12 +86,15 @@ public sealed class CompatibilityInteropTests
     /// <summary>
     /// Pairs where this implementation follows the specification and python3-avro does not: the specification
     /// matches named types by unqualified name ("both schemas are records with the same (unqualified) name"),
-    /// python3-avro by full name.
+    /// python3-avro by full name; and two decimals "match if their scales and precisions match", which
+    /// python3-avro does not check.
     /// </summary>
     public static readonly (string Writer, string Reader, bool Compatible, string Rule)[] Deviations =
     [
         ("""{"type":"record","name":"a.X","fields":[]}""", """{"type":"record","name":"b.X","fields":[]}""", true, "unqualified record names"),
         ("""{"type":"enum","name":"a.E","symbols":["A"]}""", """{"type":"enum","name":"b.E","symbols":["A"]}""", true, "unqualified enum names"),
+        ("""{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}""", """{"type":"bytes","logicalType":"decimal","precision":4,"scale":3}""", false, "decimal scales differ"),
+        ("""{"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":6,"scale":2}""", """{"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":7,"scale":2}""", false, "decimal precisions differ"),
     ];
 
     [Fact]
