@@ -181,7 +181,9 @@ internal static class JsonValueParser
         private Parse Union(UnionSchema union, string path)
         {
             var nullIndex = union.Branches.ToList().FindIndex(b => b.IsNull);
-            var others = union.Branches.Where(b => !b.IsNull).Select(b => Compile(b, path)).ToArray();
+            var others = union.Branches.Where(b => !b.IsNull).ToArray();
+            var parsers = others.Select(b => Compile(b, path)).ToArray();
+            var kinds = others.Select(Kinds).ToArray();
             return j =>
             {
                 if (j.ValueKind == JsonValueKind.Null)
@@ -189,17 +191,23 @@ internal static class JsonValueParser
                     return nullIndex >= 0 ? null : throw new AvroValueException($"{union.DisplayName} has no null branch.", path);
                 }
 
-                if (others.Length == 1)
+                if (parsers.Length == 1)
                 {
-                    return others[0](j);
+                    return parsers[0](j);
                 }
 
-                // The first branch that takes the value wins, as for unwrapped union values elsewhere in the model.
-                foreach (var branch in others)
+                // The first branch that takes the value wins, as for unwrapped union values elsewhere in the model;
+                // branches that cannot take this kind of JSON value are not tried at all.
+                for (var i = 0; i < parsers.Length; i++)
                 {
+                    if (!kinds[i].Contains(j.ValueKind))
+                    {
+                        continue;
+                    }
+
                     try
                     {
-                        return branch(j);
+                        return parsers[i](j);
                     }
                     catch (AvroValueException)
                     {
@@ -209,6 +217,21 @@ internal static class JsonValueParser
                 throw new AvroValueException($"No branch of {union.DisplayName} accepts {Describe(j)}.", path);
             };
         }
+
+        /// <summary>The kinds of JSON value a (non-null) schema can be parsed from.</summary>
+        private static JsonValueKind[] Kinds(Schema schema) => (schema.Type, AvroLogical.EffectiveLogicalName(schema)) switch
+        {
+            (SchemaType.Boolean, _) => [JsonValueKind.True, JsonValueKind.False],
+            (SchemaType.Int or SchemaType.Long, null) => [JsonValueKind.Number],
+            (SchemaType.Int or SchemaType.Long, _) => [JsonValueKind.Number, JsonValueKind.String],
+            (SchemaType.Float or SchemaType.Double, _) => [JsonValueKind.Number, JsonValueKind.String],
+            (_, LogicalType.DecimalName) => [JsonValueKind.String, JsonValueKind.Number],
+            (_, LogicalType.DurationName) => [JsonValueKind.Object],
+            (SchemaType.Bytes or SchemaType.Fixed or SchemaType.String or SchemaType.Enum, _) => [JsonValueKind.String],
+            (SchemaType.Array, _) => [JsonValueKind.Array],
+            (SchemaType.Map or SchemaType.Record, _) => [JsonValueKind.Object],
+            _ => [],
+        };
     }
 
     private sealed class RecordParse

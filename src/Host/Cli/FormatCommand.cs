@@ -117,7 +117,7 @@ public static class FormatCommand
             var count = 0L;
             await using (var writer = await RecordFiles.OpenWriterAsync(outPath, reader.Schema, new RecordFileOptions { Codec = codecName }, ct))
             {
-                while (await reader.ReadBatchAsync(ct) is { } batch)
+                while (await ReadBatchAsync(reader, outPath, () => count, ct) is { } batch)
                 {
                     foreach (var record in batch)
                     {
@@ -165,6 +165,20 @@ public static class FormatCommand
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return BadData;
+        }
+    }
+
+    /// <summary>The next batch; bad input says that the output keeps the records converted before it.</summary>
+    private static async Task<IReadOnlyList<object?>?> ReadBatchAsync(IRecordReader reader, string outPath, Func<long> written,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadBatchAsync(cancellationToken);
+        }
+        catch (RecordFileException e)
+        {
+            throw new DataException($"{e.Message} ({outPath} holds the {written()} record(s) converted before it)");
         }
     }
 

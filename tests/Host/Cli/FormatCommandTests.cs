@@ -138,7 +138,7 @@ public sealed class FormatCommandTests : IDisposable
         await File.WriteAllTextAsync(PathOf("bad.jsonl"), Lines[0] + "\n" + Lines[1].Replace("\"-0.01\"", "\"abc\"") + "\n");
         var convert = await Streams("format", "convert", PathOf("bad.jsonl"), PathOf("o.avro"), "--schema", PathOf("order.avsc"));
         convert.Exit.Should().Be(1);
-        convert.Err.Should().Contain("bad.jsonl: line 2, field price");
+        convert.Err.Should().Contain("bad.jsonl: line 2, field price").And.Contain("holds the 1 record(s) converted before it");
     }
 
     [Fact]
