@@ -276,6 +276,27 @@ public sealed class CrawlerTests : IAsyncLifetime
         (await _store.GetCrawlerAsync("remote-stop")).State.Should().Be("READY");
     }
 
+    [Fact]
+    public async Task A_sample_size_reads_only_the_first_files_of_each_folder()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Write($"db9/s/day=1/p{i}.json", i == 4 ? "{\"id\":1,\"late\":true}\n" : "{\"id\":1}\n");
+        }
+
+        await _store.CreateCrawlerAsync(new CrawlerInput
+        {
+            Name = "sampler", DatabaseName = "lake",
+            Targets = new CrawlerTargets { S3Targets = [new S3Target { Path = Path.Combine(_lake, "db9"), SampleSize = 2 }] },
+        });
+        var run = await _crawlers.RunAsync("sampler", null, CancellationToken.None);
+
+        run.FilesRead.Should().Be(2);
+        run.FilesSkipped.Should().Be(3);
+        Columns(await _store.GetTableAsync("lake", "s")).Keys.Should().Equal("id");
+        (await _store.GetPartitionAsync("lake", "s", ["1"])).Parameters!["numFiles"].Should().Be("5");
+    }
+
     private sealed class SynchronousProgress(Action<CrawlProgress> report) : IProgress<CrawlProgress>
     {
         public void Report(CrawlProgress value) => report(value);
