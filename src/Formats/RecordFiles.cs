@@ -16,6 +16,7 @@ public static class RecordFiles
         AvroRecordFileFormat.Instance,
         JsonLinesRecordFileFormat.Instance,
         Parquet.ParquetRecordFileFormat.Instance,
+        Csv.CsvRecordFileFormat.Instance,
     ];
 
     /// <summary>The registered formats.</summary>

@@ -62,6 +62,15 @@ public sealed class Boto3GlueTests(GlueApiServer server) : IClassFixture<GlueApi
             except glue.exceptions.EntityNotFoundException as e:
                 out["missing_db"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
 
+            glue.create_classifier(CsvClassifier={"Name": "pipes", "Delimiter": "|", "ContainsHeader": "PRESENT"})
+            glue.create_classifier(JsonClassifier={"Name": "items", "JsonPath": "$.items[*]"})
+            out["classifier"] = glue.get_classifier(Name="pipes")["Classifier"]["CsvClassifier"]["Delimiter"]
+            out["classifiers"] = sorted(c.get("CsvClassifier", c.get("JsonClassifier"))["Name"] for c in glue.get_classifiers()["Classifiers"])
+            try:
+                glue.create_classifier(JsonClassifier={"Name": "bad", "JsonPath": "$..deep"})
+            except glue.exceptions.InvalidInputException as e:
+                out["bad_classifier"] = e.response["Error"]["Message"]
+
             glue.create_connection(ConnectionInput={"Name": "pg", "ConnectionType": "JDBC", "ConnectionProperties": {
                 "JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1:5432/db", "USERNAME": "u", "PASSWORD": "hunter2"}})
             conn = glue.get_connection(Name="pg", HidePassword=False)["Connection"]
@@ -91,6 +100,9 @@ public sealed class Boto3GlueTests(GlueApiServer server) : IClassFixture<GlueApi
         properties.GetProperty("USERNAME").GetString().Should().Be("u");
         properties.TryGetProperty("PASSWORD", out _).Should().BeFalse("secrets are never returned");
         Strings(result, "connections").Should().Equal("pg");
+        result.GetProperty("classifier").GetString().Should().Be("|");
+        Strings(result, "classifiers").Should().Equal("items", "pipes");
+        result.GetProperty("bad_classifier").GetString().Should().Contain("$..deep");
         Strings(result, "connections_after").Should().BeEmpty();
 
         // Stored encrypted: the password's bytes are nowhere in the table, but crawlers can decrypt it.

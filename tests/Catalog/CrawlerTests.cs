@@ -200,4 +200,105 @@ public sealed class CrawlerTests : IAsyncLifetime
         run.Error.Should().Contain("'/etc'").And.Contain("outside the lake root");
         (await _store.GetCrawlerAsync("escape")).State.Should().Be("READY");
     }
+
+    [Fact]
+    public async Task Deprecate_marks_vanished_tables_and_partitions_instead_of_deleting_them()
+    {
+        Write("db6/kept/k=1/a.json", "{\"id\":1}\n");
+        Write("db6/kept/k=2/a.json", "{\"id\":2}\n");
+        Write("db6/gone/a.json", "{\"id\":1}\n");
+        await CreateCrawlerAsync("deprecator", "db6", delete: "DEPRECATE_IN_DATABASE");
+        await _crawlers.RunAsync("deprecator", null, CancellationToken.None);
+        Directory.Delete(Path.Combine(_lake, "db6", "gone"), recursive: true);
+        Directory.Delete(Path.Combine(_lake, "db6", "kept", "k=2"), recursive: true);
+
+        var run = await _crawlers.RunAsync("deprecator", null, CancellationToken.None);
+
+        run.TablesDeleted.Should().Be(0);
+        (await _store.GetTableAsync("lake", "gone")).Parameters.Should().ContainKey(CatalogWriter.DeprecatedByCrawler);
+        (await _store.GetTableAsync("lake", "kept")).Parameters.Should().NotContainKey(CatalogWriter.DeprecatedByCrawler);
+        (await _store.GetPartitionAsync("lake", "kept", ["2"])).Parameters.Should().ContainKey(CatalogWriter.DeprecatedByCrawler);
+        (await _store.GetPartitionAsync("lake", "kept", ["1"])).Parameters.Should().NotContainKey(CatalogWriter.DeprecatedByCrawler);
+    }
+
+    [Fact]
+    public async Task Stopping_a_running_crawler_cancels_its_run()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Write($"db7/t/p{i}.json", "{\"id\":1}\n");
+        }
+
+        await CreateCrawlerAsync("stoppable", "db7");
+        var stopped = 0;
+        // Stop from inside the run (on its first progress report), so the stop lands while it is running.
+        var progress = new SynchronousProgress(_ =>
+        {
+            if (Interlocked.Exchange(ref stopped, 1) == 0)
+            {
+                _crawlers.StopAsync("stoppable").GetAwaiter().GetResult();
+            }
+        });
+        await _crawlers.StartAsync("stoppable", CancellationToken.None, progress);
+        await _crawlers.WaitAsync("stoppable");
+
+        var crawler = await _store.GetCrawlerAsync("stoppable");
+        crawler.State.Should().Be("READY");
+        crawler.LastCrawl!.Status.Should().Be("CANCELLED");
+        var stop = () => _crawlers.StopAsync("stoppable");
+        await stop.Should().ThrowAsync<CrawlerNotRunningException>();
+    }
+
+    [Fact]
+    public async Task A_stop_received_by_another_host_cancels_the_run()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Write($"db8/t/p{i}.json", "{\"id\":1}\n");
+        }
+
+        await CreateCrawlerAsync("remote-stop", "db8");
+        var otherHost = new CrawlerService(_store, new LakeStorageProvider(new LakeOptions { Root = _lake }));
+        var stopped = 0;
+        var progress = new SynchronousProgress(_ =>
+        {
+            if (Interlocked.Exchange(ref stopped, 1) == 0)
+            {
+                otherHost.StopAsync("remote-stop").GetAwaiter().GetResult();
+                // Hold the run past the running host's stop poll (1 s).
+                Thread.Sleep(TimeSpan.FromSeconds(4));
+            }
+        });
+
+        var run = await _crawlers.RunAsync("remote-stop", progress, CancellationToken.None);
+
+        run.Status.Should().Be("CANCELLED");
+        (await _store.GetCrawlerAsync("remote-stop")).State.Should().Be("READY");
+    }
+
+    [Fact]
+    public async Task A_sample_size_reads_only_the_first_files_of_each_folder()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Write($"db9/s/day=1/p{i}.json", i == 4 ? "{\"id\":1,\"late\":true}\n" : "{\"id\":1}\n");
+        }
+
+        await _store.CreateCrawlerAsync(new CrawlerInput
+        {
+            Name = "sampler", DatabaseName = "lake",
+            Targets = new CrawlerTargets { S3Targets = [new S3Target { Path = Path.Combine(_lake, "db9"), SampleSize = 2 }] },
+        });
+        var run = await _crawlers.RunAsync("sampler", null, CancellationToken.None);
+
+        run.FilesRead.Should().Be(2);
+        run.FilesSkipped.Should().Be(3);
+        Columns(await _store.GetTableAsync("lake", "s")).Keys.Should().Equal("id");
+        (await _store.GetPartitionAsync("lake", "s", ["1"])).Parameters!["numFiles"].Should().Be("5");
+    }
+
+    private sealed class SynchronousProgress(Action<CrawlProgress> report) : IProgress<CrawlProgress>
+    {
+        public void Report(CrawlProgress value) => report(value);
+    }
 }

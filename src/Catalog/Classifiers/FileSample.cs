@@ -37,6 +37,9 @@ public sealed class FileSample
     public Task<byte[]> ReadRangeAsync(long offset, int length, CancellationToken cancellationToken) =>
         _storage.ReadAsync(File.Path, offset, length, cancellationToken);
 
+    /// <summary>A seekable stream over the file that reads only the ranges asked for.</summary>
+    public Stream OpenSeekable() => IsComplete ? new MemoryStream(Head, writable: false) : new LakeFileStream(_storage, File);
+
     /// <summary>Opens the whole file.</summary>
     public Task<Stream> OpenAsync(CancellationToken cancellationToken) => _storage.OpenReadAsync(File.Path, cancellationToken);
 

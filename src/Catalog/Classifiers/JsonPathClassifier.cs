@@ -50,10 +50,9 @@ public sealed partial class JsonPathClassifier : IClassifier
         {
             document = JsonDocument.Parse(bytes);
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
             // Not one document (JSON lines, say): not this classifier's format.
-            _ = e;
             return null;
         }
 

@@ -1,8 +1,11 @@
+using Streams.Formats.Parquet;
+
 namespace Streams.Catalog.Classifiers;
 
 /// <summary>
-/// Parquet files, recognised by the magic <c>PAR1</c> at both ends (Parquet format specification, "File Format").
-/// A file that starts with the magic but does not end with it is truncated: unreadable.
+/// Parquet files, recognised by the magic <c>PAR1</c> at the start (Parquet format specification, "File
+/// Format"); the schema comes from the footer, read with ranged reads. A file that starts with the magic but
+/// has no valid footer is truncated or corrupt: unreadable.
 /// </summary>
 public sealed class ParquetClassifier : IClassifier
 {
@@ -20,13 +23,15 @@ public sealed class ParquetClassifier : IClassifier
             return null;
         }
 
-        var tail = sample.IsComplete ? sample.Head[^Math.Min(8, sample.Head.Length)..] : await sample.ReadRangeAsync(-8, 8, cancellationToken);
-        if (sample.File.Size < 12 || !tail.AsSpan().EndsWith("PAR1"u8))
+        try
         {
-            throw new UnreadableFileException(sample.File.Path,
-                $"starts with the Parquet magic but does not end with it ({sample.File.Size} bytes): truncated or corrupt.");
+            await using var reader = await ParquetReader.OpenAsync(sample.OpenSeekable(), sample.File.Path, leaveOpen: false, cancellationToken);
+            // Compression is per column chunk and does not affect the table, so it is not a parameter.
+            return new Classification(Format, reader.Schema, new Dictionary<string, string>(), Name);
         }
-
-        return new Classification(Format, null, new Dictionary<string, string>(), Name);
+        catch (ParquetException e)
+        {
+            throw new UnreadableFileException(sample.File.Path, e.Message, e);
+        }
     }
 }

@@ -141,7 +141,13 @@ public sealed class CatalogWriter(CatalogStore store, Crawler crawler, CrawlMetr
                 metrics.Log($"MISSING partition ({values}) of {_database}.{table}: its folder is gone (kept).");
                 break;
             default:
-                metrics.Log($"DEPRECATED partition ({values}) of {_database}.{table}: its folder is gone.");
+                if (partition.Parameters?.ContainsKey(DeprecatedByCrawler) != true)
+                {
+                    await store.SetPartitionParameterAsync(_database, table, partition.Values, DeprecatedByCrawler,
+                        DateTimeOffset.UtcNow.ToString("O"), cancellationToken);
+                    metrics.Log($"DEPRECATED partition ({values}) of {_database}.{table}: its folder is gone.");
+                }
+
                 break;
         }
     }

@@ -19,9 +19,12 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task Run)> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
-    /// <summary>Starts a run in the background.</summary>
+    // One client for registry calls: HttpClient is meant to be shared (connection pooling).
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Starts a run in the background; <paramref name="progress"/> (optional) hears how it goes.</summary>
     /// <exception cref="CrawlerRunningException">The crawler is running.</exception>
-    public async Task StartAsync(string name, CancellationToken cancellationToken = default)
+    public async Task StartAsync(string name, CancellationToken cancellationToken = default, IProgress<CrawlProgress>? progress = null)
     {
         var crawler = await store.GetCrawlerAsync(name, cancellationToken);
         var runId = await store.BeginCrawlerRunAsync(crawler.Name, cancellationToken);
@@ -32,7 +35,7 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
             await started.Task;
             try
             {
-                await ExecuteAsync(crawler.Name, runId, null, cancel.Token);
+                await ExecuteAsync(crawler.Name, runId, progress, cancel.Token);
             }
             finally
             {
@@ -84,12 +87,14 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         var metrics = new CrawlMetrics();
         string status = Succeeded;
         string? error = null;
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchForStopAsync(name, run);
         try
         {
-            var crawler = await store.GetCrawlerAsync(name, cancellationToken);
-            await CrawlAsync(crawler, metrics, progress, cancellationToken);
+            var crawler = await store.GetCrawlerAsync(name, run.Token);
+            await CrawlAsync(crawler, metrics, progress, run.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
             status = Cancelled;
         }
@@ -101,9 +106,40 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         }
         finally
         {
+            await run.CancelAsync();
+            await watch;
             await store.FinishCrawlerRunAsync(name, runId, status, error, metrics, CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// Cancels <paramref name="run"/> when the crawler's state turns <c>STOPPING</c>, so that a StopCrawler
+    /// received by another host (or while the CLI runs the crawl) stops this run.
+    /// </summary>
+    private async Task WatchForStopAsync(string name, CancellationTokenSource run)
+    {
+        try
+        {
+            while (!run.IsCancellationRequested)
+            {
+                await Task.Delay(StopPollInterval, run.Token);
+                if ((await store.GetCrawlerAsync(name, run.Token)).State == Stopping)
+                {
+                    await run.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended or was stopped.
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or CatalogException)
+        {
+            _logger.LogWarning(e, "Watching crawler {Crawler} for a stop failed; it can only be stopped on this host", name);
+        }
+    }
+
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
 
     private async Task CrawlAsync(Crawler crawler, CrawlMetrics metrics, IProgress<CrawlProgress>? progress,
         CancellationToken cancellationToken)
@@ -121,7 +157,10 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
         var targets = crawler.Targets ?? new CrawlerTargets();
         foreach (var target in targets.S3Targets ?? [])
         {
-            var storage = lake.Storage;
+            using var connectionStorage = target.ConnectionName is { } connectionName
+                ? await ConnectionStorageAsync(connectionName, cancellationToken)
+                : null;
+            var storage = connectionStorage ?? lake.Storage;
             var known = everything ? new HashSet<string>() : await KnownFoldersAsync(crawler, cancellationToken);
             var tables = await new LakeCrawler(storage, classifiers, crawler, metrics, progress).CrawlAsync(target, known, cancellationToken);
             foreach (var table in tables)
@@ -141,10 +180,41 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
             }
         }
 
+        foreach (var target in targets.KafkaTargets ?? [])
+        {
+            progress?.Report(new CrawlProgress(0, 0, $"Kafka {string.Join(", ", target.Topics ?? [])}"));
+            var connection = await store.GetConnectionPropertiesAsync(
+                target.ConnectionName ?? throw new InvalidInputException("A Kafka target needs a ConnectionName."), cancellationToken);
+            foreach (var table in await new KafkaCrawler(crawler, metrics, Http).CrawlAsync(target, connection, cancellationToken))
+            {
+                await writer.WriteAsync(table, everything, cancellationToken);
+            }
+        }
+
         if (everything)
         {
             await writer.HandleMissingTablesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The S3 storage an <c>S3</c> connection describes: <c>LAKE_ROOT</c> (the <c>s3://bucket/prefix</c> its paths
+    /// must stay under), <c>S3_ENDPOINT</c>, <c>REGION</c>, <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>,
+    /// <c>S3_FORCE_PATH_STYLE</c> (default true).
+    /// </summary>
+    private async Task<S3LakeStorage> ConnectionStorageAsync(string name, CancellationToken cancellationToken)
+    {
+        var properties = await store.GetConnectionPropertiesAsync(name, cancellationToken);
+        var root = properties.GetValueOrDefault("LAKE_ROOT")
+                   ?? throw new InvalidInputException($"Connection {name} has no LAKE_ROOT (s3://bucket/prefix) for S3 targets.");
+        return new S3LakeStorage(root, new S3Options
+        {
+            ServiceUrl = properties.GetValueOrDefault("S3_ENDPOINT", ""),
+            Region = properties.GetValueOrDefault("REGION", "us-east-1"),
+            AccessKey = properties.GetValueOrDefault("AWS_ACCESS_KEY_ID", ""),
+            SecretKey = properties.GetValueOrDefault("AWS_SECRET_ACCESS_KEY", ""),
+            ForcePathStyle = !string.Equals(properties.GetValueOrDefault("S3_FORCE_PATH_STYLE"), "false", StringComparison.OrdinalIgnoreCase),
+        });
     }
 
     private async Task<HashSet<string>> KnownFoldersAsync(Crawler crawler, CancellationToken cancellationToken)

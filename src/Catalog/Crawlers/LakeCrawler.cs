@@ -60,11 +60,24 @@ public sealed partial class LakeCrawler(ILakeStorage storage, IReadOnlyList<ICla
         var targetIsTable = files.Any(f => !f.Relative.Contains('/')
                                            || f.Relative[..f.Relative.IndexOf('/')].Contains('='));
         var groups = new Dictionary<(string Folder, string Key, string Layout), List<ClassifiedFile>>();
+        // With a SampleSize, only the first files of each folder are read; the others take the classification of
+        // the folder's first readable one (Glue's sampling: folders of one dataset hold files of one layout).
+        var sampled = new Dictionary<string, (int Read, Classification? First)>(StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (file, relative) = files[i];
             progress?.Report(new CrawlProgress(i, files.Count, relative));
+            var folderPath = Folder(file.Path);
+            var seen = sampled.GetValueOrDefault(folderPath);
+            if (target.SampleSize is { } sampleSize && seen.Read >= sampleSize && seen.First is { } assumed)
+            {
+                metrics.FileSkipped();
+                Add(file, relative, assumed with { Schema = null });
+                continue;
+            }
+
+            sampled[folderPath] = (seen.Read + 1, seen.First);
             Classification? classification;
             try
             {
@@ -84,6 +97,12 @@ public sealed partial class LakeCrawler(ILakeStorage storage, IReadOnlyList<ICla
             }
 
             metrics.FileRead();
+            sampled[folderPath] = (seen.Read + 1, seen.First ?? classification);
+            Add(file, relative, classification);
+        }
+
+        void Add(LakeObject file, string relative, Classification classification)
+        {
             var (folder, partitions) = PartitionLayout.Locate(relative, targetIsTable);
             var layout = string.Join('/', partitions.Select(p => p.Key));
             var key = (folder, classification.CompatibilityKey, layout);
@@ -120,16 +139,15 @@ public sealed partial class LakeCrawler(ILakeStorage storage, IReadOnlyList<ICla
     {
         var classification = files[0].Classification;
         Schema? merged = null;
-        foreach (var file in files)
+        foreach (var file in files.Where(f => f.Classification.Schema is not null))
         {
-            if (file.Classification.Schema is null)
-            {
-                metrics.Log($"NO SCHEMA {file.File.Path}: schema extraction for {classification.Format} files is not available; " +
-                            $"table {name} not written.");
-                return null;
-            }
-
             merged = SchemaMerger.Merge(merged, file.Classification.Schema);
+        }
+
+        if (merged is null)
+        {
+            metrics.Log($"NO SCHEMA for table {name}: none of its {files.Count} files gave a schema.");
+            return null;
         }
 
         var keys = files[0].Partitions.Select((p, i) => new Column

@@ -171,6 +171,22 @@ public sealed partial class CatalogStore
         return inserted[0];
     }
 
+    /// <summary>Sets a parameter of a partition (a crawler marking it deprecated, say).</summary>
+    public async Task SetPartitionParameterAsync(string databaseName, string tableName, IReadOnlyList<string> values, string key,
+        string value, CancellationToken cancellationToken = default)
+    {
+        if (await ExecuteAsync(
+                """
+                UPDATE catalog.partitions SET definition = jsonb_set(definition, '{Parameters}',
+                    coalesce(definition -> 'Parameters', '{}'::jsonb) || jsonb_build_object($4::text, $5::text))
+                WHERE database_name = $1 AND table_name = $2 AND partition_values = $3
+                """,
+                cancellationToken, ("", databaseName), ("", tableName), ("", values.ToArray()), ("", key), ("", value)) == 0)
+        {
+            throw new EntityNotFoundException($"Partition ({string.Join(", ", values)}) of table {databaseName}.{tableName} not found.");
+        }
+    }
+
     /// <summary>All partitions of a table (for crawlers), unpaged.</summary>
     public async Task<IReadOnlyList<Partition>> GetAllPartitionsAsync(string databaseName, string tableName,
         CancellationToken cancellationToken = default) =>

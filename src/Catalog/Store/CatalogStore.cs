@@ -45,8 +45,7 @@ public sealed partial class CatalogStore
     [GeneratedRegex(@"^[A-Za-z0-9_\-.]+$")]
     private static partial Regex ValidName();
 
-    private Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
+    private NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         // A data source command opens a pooled connection per execution and returns it when done.
         var command = _dataSource.CreateCommand(sql);
@@ -59,20 +58,19 @@ public sealed partial class CatalogStore
             });
         }
 
-        _ = cancellationToken;
-        return Task.FromResult(command);
+        return command;
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var command = await CommandAsync(sql, cancellationToken, parameters);
+        await using var command = Command(sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken,
         params (string, object?)[] parameters)
     {
-        await using var command = await CommandAsync(sql, cancellationToken, parameters);
+        await using var command = Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<T>();
         while (await reader.ReadAsync(cancellationToken))

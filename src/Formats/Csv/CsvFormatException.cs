@@ -4,12 +4,12 @@ namespace Streams.Formats.Csv;
 /// A delimited text file is malformed or a field does not convert to its column's type. The message
 /// names the file, the row (1-based, counting the header) and the column.
 /// </summary>
-public sealed class CsvFormatException : FormatException
+public sealed class CsvFormatException : RecordFileException
 {
     /// <summary>Creates the exception for <paramref name="detail"/> at a position in a file.</summary>
     public CsvFormatException(string detail, string file, long row, int column, string? columnName = null,
         Exception? inner = null)
-        : base(Format(detail, file, row, column, columnName), inner)
+        : base(Format(detail, file, row, column, columnName), file, inner)
     {
         Detail = detail;
         File = file;

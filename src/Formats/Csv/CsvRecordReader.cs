@@ -1,4 +1,3 @@
-using System.Globalization;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Csv;

@@ -1,0 +1,92 @@
+using Streams.Formats.Model;
+
+namespace Streams.Formats.Csv;
+
+/// <summary>
+/// Delimited text files for <see cref="RecordFiles"/>: <c>.csv</c> (comma) and <c>.tsv</c> (tab), RFC 4180 quoting,
+/// a header row. Reading needs a target schema; columns match fields by header name.
+/// </summary>
+public sealed class CsvRecordFileFormat : RecordFileFormat
+{
+    private const int BatchSize = 1024;
+
+    /// <summary>The instance registered with <see cref="RecordFiles"/>.</summary>
+    public static CsvRecordFileFormat Instance { get; } = new();
+
+    private CsvRecordFileFormat()
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Name => "csv";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Extensions { get; } = [".csv", ".tsv"];
+
+    /// <inheritdoc />
+    public override bool StoresSchema => false;
+
+    /// <inheritdoc />
+    public override Task<IRecordReader> OpenReaderAsync(Stream stream, RecordFileOptions options, CancellationToken cancellationToken)
+    {
+        var schema = options.Schema as RecordSchema ?? throw new ArgumentException(
+            $"{options.FileName ?? "A CSV file"} carries no schema: reading it needs a record schema (for example --schema FILE.avsc).",
+            nameof(options));
+        IRecordReader reader = new Reader(new CsvRecordReader(new StreamReader(stream), options.FileName ?? "csv", schema,
+            OptionsFor(options.FileName)), schema);
+        return Task.FromResult(reader);
+    }
+
+    /// <inheritdoc />
+    public override Task<IRecordWriter> OpenWriterAsync(Stream stream, Schema schema, RecordFileOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (options.Codec is not null and not "null")
+        {
+            throw new ArgumentException($"CSV files are not compressed; the codec '{options.Codec}' does not apply.", nameof(options));
+        }
+
+        IRecordWriter writer = new CsvWriter(stream, schema, OptionsFor(options.FileName));
+        return Task.FromResult(writer);
+    }
+
+    private static CsvOptions OptionsFor(string? fileName) =>
+        fileName?.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) == true ? CsvOptions.Default with { Delimiter = '\t' } : CsvOptions.Default;
+
+    private sealed class Reader(CsvRecordReader reader, Schema schema) : IRecordReader
+    {
+        private CsvFormatException? _pending;
+
+        public Schema Schema { get; } = schema;
+
+        public ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken = default)
+        {
+            if (_pending is not null)
+            {
+                throw _pending;
+            }
+
+            var batch = new List<object?>();
+            try
+            {
+                while (batch.Count < BatchSize && reader.Read() is { } record)
+                {
+                    batch.Add(record);
+                }
+            }
+            catch (CsvFormatException e) when (batch.Count > 0)
+            {
+                // The good records before the bad row are returned first; the error comes with the next call.
+                _pending = e;
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<object?>?>(batch.Count == 0 ? null : batch);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            reader.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
