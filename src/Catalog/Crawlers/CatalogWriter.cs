@@ -85,18 +85,14 @@ public sealed class CatalogWriter(CatalogStore store, Crawler crawler, CrawlMetr
     /// </summary>
     public async Task HandleMissingTablesAsync(CancellationToken cancellationToken)
     {
-        var offset = 0;
         var mine = new List<Table>();
-        while (true)
+        await foreach (var table in Pages.ReadAllAsync(
+                           (offset, c) => store.GetTablesAsync(_database, null, offset, 100, c), cancellationToken))
         {
-            var page = await store.GetTablesAsync(_database, null, offset, 100, cancellationToken);
-            mine.AddRange(page.Items.Where(t => t.Parameters?.GetValueOrDefault(UpdatedByCrawler) == crawler.Name));
-            if (page.NextOffset is not { } next)
+            if (table.Parameters?.GetValueOrDefault(UpdatedByCrawler) == crawler.Name)
             {
-                break;
+                mine.Add(table);
             }
-
-            offset = next;
         }
 
         foreach (var table in mine.Where(t => !_seen.Contains(t.Name)))

@@ -220,32 +220,23 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     private async Task<HashSet<string>> KnownFoldersAsync(Crawler crawler, CancellationToken cancellationToken)
     {
         var folders = new HashSet<string>(StringComparer.Ordinal);
-        var offset = 0;
-        while (true)
+        var tables = Pages.ReadAllAsync((offset, c) => store.GetTablesAsync(crawler.DatabaseName!, null, offset, 100, c), cancellationToken);
+        await foreach (var table in tables)
         {
-            var page = await store.GetTablesAsync(crawler.DatabaseName!, null, offset, 100, cancellationToken);
-            foreach (var table in page.Items)
+            if (table.StorageDescriptor?.Location is { } location && (table.PartitionKeys?.Count ?? 0) == 0)
             {
-                if (table.StorageDescriptor?.Location is { } location && (table.PartitionKeys?.Count ?? 0) == 0)
-                {
-                    folders.Add(location.TrimEnd('/'));
-                }
-
-                foreach (var partition in await store.GetAllPartitionsAsync(crawler.DatabaseName!, table.Name, cancellationToken))
-                {
-                    if (partition.StorageDescriptor?.Location is { } partitionLocation)
-                    {
-                        folders.Add(partitionLocation.TrimEnd('/'));
-                    }
-                }
+                folders.Add(location.TrimEnd('/'));
             }
 
-            if (page.NextOffset is not { } next)
+            foreach (var partition in await store.GetAllPartitionsAsync(crawler.DatabaseName!, table.Name, cancellationToken))
             {
-                return folders;
+                if (partition.StorageDescriptor?.Location is { } partitionLocation)
+                {
+                    folders.Add(partitionLocation.TrimEnd('/'));
+                }
             }
-
-            offset = next;
         }
+
+        return folders;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Streams.Catalog.Store;
 using Streams.Catalog;
 using Streams.Catalog.Model;
 
@@ -25,22 +26,10 @@ public static class CatalogCommand
         command.SetAction((_, ct) => RunAsync(async catalog =>
         {
             var table = new Spectre.Console.Table().AddColumns("Database", "Description", "Location", "Created");
-            var offset = 0;
-            while (true)
+            await foreach (var d in Pages.ReadAllAsync((offset, c) => catalog.Store.GetDatabasesAsync(offset, 100, c), ct))
             {
-                var page = await catalog.Store.GetDatabasesAsync(offset, 100, ct);
-                foreach (var d in page.Items)
-                {
-                    table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Description ?? ""), Markup.Escape(d.LocationUri ?? ""),
-                        d.CreateTime?.ToString("u") ?? "");
-                }
-
-                if (page.NextOffset is not { } next)
-                {
-                    break;
-                }
-
-                offset = next;
+                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Description ?? ""), Markup.Escape(d.LocationUri ?? ""),
+                    d.CreateTime?.ToString("u") ?? "");
             }
 
             AnsiConsole.Write(table);
@@ -56,24 +45,14 @@ public static class CatalogCommand
         command.SetAction((r, ct) => RunAsync(async catalog =>
         {
             var table = new Spectre.Console.Table().AddColumns("Table", "Classification", "Columns", "Partition keys", "Location", "Version");
-            var offset = 0;
-            while (true)
+            var tables = Pages.ReadAllAsync(
+                (offset, c) => catalog.Store.GetTablesAsync(r.GetValue(database)!, r.GetValue(expression), offset, 100, c), ct);
+            await foreach (var t in tables)
             {
-                var page = await catalog.Store.GetTablesAsync(r.GetValue(database)!, r.GetValue(expression), offset, 100, ct);
-                foreach (var t in page.Items)
-                {
-                    table.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Parameters?.GetValueOrDefault("classification") ?? ""),
-                        (t.StorageDescriptor?.Columns?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(", ", (t.PartitionKeys ?? []).Select(k => $"{k.Name} {k.Type}"))),
-                        Markup.Escape(t.StorageDescriptor?.Location ?? ""), t.VersionId ?? "");
-                }
-
-                if (page.NextOffset is not { } next)
-                {
-                    break;
-                }
-
-                offset = next;
+                table.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Parameters?.GetValueOrDefault("classification") ?? ""),
+                    (t.StorageDescriptor?.Columns?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join(", ", (t.PartitionKeys ?? []).Select(k => $"{k.Name} {k.Type}"))),
+                    Markup.Escape(t.StorageDescriptor?.Location ?? ""), t.VersionId ?? "");
             }
 
             AnsiConsole.Write(table);
@@ -100,24 +79,13 @@ public static class CatalogCommand
             }
 
             table.AddColumns("Files", "Bytes", "Last crawled", "Location");
-            var offset = 0;
-            while (true)
+            var partitions = Pages.ReadAllAsync((offset, c) => catalog.Store.GetPartitionsAsync(
+                r.GetValue(database)!, r.GetValue(tableName)!, r.GetValue(expression), offset, 1000, c), ct);
+            await foreach (var p in partitions)
             {
-                var page = await catalog.Store.GetPartitionsAsync(r.GetValue(database)!, r.GetValue(tableName)!, r.GetValue(expression),
-                    offset, 1000, ct);
-                foreach (var p in page.Items)
-                {
-                    table.AddRow([.. p.Values.Select(Markup.Escape), p.Parameters?.GetValueOrDefault("numFiles") ?? "",
-                        p.Parameters?.GetValueOrDefault("totalSize") ?? "", p.LastAnalyzedTime?.ToString("u") ?? "",
-                        Markup.Escape(p.StorageDescriptor?.Location ?? "")]);
-                }
-
-                if (page.NextOffset is not { } next)
-                {
-                    break;
-                }
-
-                offset = next;
+                table.AddRow([.. p.Values.Select(Markup.Escape), p.Parameters?.GetValueOrDefault("numFiles") ?? "",
+                    p.Parameters?.GetValueOrDefault("totalSize") ?? "", p.LastAnalyzedTime?.ToString("u") ?? "",
+                    Markup.Escape(p.StorageDescriptor?.Location ?? "")]);
             }
 
             AnsiConsole.Write(table);
