@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Streams.Formats.Avro;
-using Streams.Host.Cli;
 
 namespace Streams.Host.Tests.Cli;
 
@@ -28,13 +26,7 @@ public sealed class FormatCommandTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private static async Task<(int Exit, string Out, string Err)> Streams(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await StreamsCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<CliResult> Streams(params string[] args) => InProcessCli.RunAsync(args);
 
     private async Task<string> WriteInputs()
     {

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Streams.Host.Cli;
 
 namespace Streams.Host.Tests.Cli;
 
@@ -34,13 +32,7 @@ public sealed class ParquetFormatCommandTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private static async Task<(int Exit, string Out, string Err)> Streams(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await StreamsCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<CliResult> Streams(params string[] args) => InProcessCli.RunAsync(args);
 
     [Fact]
     public async Task Avro_to_Parquet_and_back_keeps_schema_and_records()
