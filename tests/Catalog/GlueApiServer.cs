@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.GlueApi;
 using Streams.Catalog.Storage;
@@ -19,15 +15,15 @@ public sealed class GlueApiServer : IAsyncLifetime
     public const string SecretKey = "streams-test-secret-key";
 
     private TestDatabase? _database;
-    private WebApplication? _app;
+    private TestWebServer? _server;
 
     public string Url { get; private set; } = "";
 
     public string LakeRoot { get; } = Path.Combine(Path.GetTempPath(), "streams-lake-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public CatalogStore Store => _app!.Services.GetRequiredService<CatalogStore>();
+    public CatalogStore Store => _server!.Services.GetRequiredService<CatalogStore>();
 
-    public CrawlerService Crawlers => _app!.Services.GetRequiredService<CrawlerService>();
+    public CrawlerService Crawlers => _server!.Services.GetRequiredService<CrawlerService>();
 
     public string ConnectionString => _database!.ConnectionString;
 
@@ -35,26 +31,22 @@ public sealed class GlueApiServer : IAsyncLifetime
     {
         _database = await TestPostgres.CreateDatabaseAsync();
         Directory.CreateDirectory(LakeRoot);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddGlueCatalog(_database.ConnectionString, new LakeOptions { Root = LakeRoot }, new CatalogOptions
-        {
-            SecretKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
-            AccessKeys = new Dictionary<string, string> { [AccessKey] = SecretKey },
-        });
-        _app = builder.Build();
-        _app.MapGlueApi();
-        await _app.StartAsync();
-        Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var connectionString = _database.ConnectionString;
+        _server = await TestWebServer.StartAsync(
+            builder => builder.Services.AddGlueCatalog(connectionString, new LakeOptions { Root = LakeRoot }, new CatalogOptions
+            {
+                SecretKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+                AccessKeys = new Dictionary<string, string> { [AccessKey] = SecretKey },
+            }),
+            app => app.MapGlueApi());
+        Url = _server.Url;
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         if (_database is not null)

@@ -1,11 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Model;
@@ -23,18 +19,14 @@ namespace Streams.Catalog.Tests;
 public sealed class KafkaCrawlerTests : IAsyncLifetime
 {
     private TestDatabase? _database;
-    private WebApplication? _registry;
+    private TestWebServer? _registry;
     private string _registryUrl = "";
 
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _registry = builder.Build();
         var orders = """{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"long"},{"name":"lines","type":{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"}]}}},{"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},{"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"note","type":["null","string"],"default":null}]}""";
-        _registry.MapGet("/subjects/{subject}/versions/latest", (HttpContext context, string subject) =>
+        _registry = await TestWebServer.StartAsync(null, app => app.MapGet("/subjects/{subject}/versions/latest", (HttpContext context, string subject) =>
         {
             if (context.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String("reader:s3cret"u8.ToArray()))
             {
@@ -47,15 +39,13 @@ public sealed class KafkaCrawlerTests : IAsyncLifetime
                 "flat-value" => Results.Json(new { subject, version = 1, id = 18, schema = "\"string\"" }),
                 _ => Results.Json(new { error_code = 40401, message = "Subject not found." }, statusCode: 404),
             };
-        });
-        await _registry.StartAsync();
-        _registryUrl = _registry.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
+        _registryUrl = _registry.Url;
     }
 
     public async Task DisposeAsync()
     {
-        await _registry!.StopAsync();
-        await _registry.DisposeAsync();
+        await _registry!.DisposeAsync();
         await _database!.DisposeAsync();
     }
 

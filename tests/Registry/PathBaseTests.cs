@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Streams.Registry.Api;
 using Streams.Testing;
 
@@ -16,24 +14,16 @@ public sealed class PathBaseTests
     public async Task Serves_under_the_configured_path_base(string pathBase, string prefix)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection([new(SchemaRegistryEndpoints.PathBaseKey, pathBase)]);
-        builder.Services.AddSchemaRegistry(database.ConnectionString);
-        await using var app = builder.Build();
-        app.MapSchemaRegistry();
-        await app.StartAsync();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single().TrimEnd('/') + prefix + "/") };
-            (await http.RegisterAsync("rooted", AvroSchemas.Record("R", AvroSchemas.Field("a", "int")))).Should().Be(1);
-            (await http.GetJsonAsync("subjects")).Body!.AsArray().Select(s => s!.GetValue<string>()).Should().Equal("rooted");
-            (await http.GetJsonAsync("config")).Body!["compatibilityLevel"]!.GetValue<string>().Should().Be("BACKWARD");
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        await using var server = await TestWebServer.StartAsync(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection([new(SchemaRegistryEndpoints.PathBaseKey, pathBase)]);
+                builder.Services.AddSchemaRegistry(database.ConnectionString);
+            },
+            app => app.MapSchemaRegistry());
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url + prefix + "/") };
+        (await http.RegisterAsync("rooted", AvroSchemas.Record("R", AvroSchemas.Field("a", "int")))).Should().Be(1);
+        (await http.GetJsonAsync("subjects")).Body!.AsArray().Select(s => s!.GetValue<string>()).Should().Equal("rooted");
+        (await http.GetJsonAsync("config")).Body!["compatibilityLevel"]!.GetValue<string>().Should().Be("BACKWARD");
     }
 }

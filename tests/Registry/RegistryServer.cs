@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Streams.Registry.Api;
 using Streams.Testing;
 
@@ -13,7 +10,7 @@ namespace Streams.Registry.Tests;
 public sealed class RegistryServer : IAsyncLifetime
 {
     private TestDatabase? _database;
-    private WebApplication? _app;
+    private TestWebServer? _server;
 
     /// <summary>The registry's base URL, without a trailing slash, e.g. <c>http://127.0.0.1:41234/registry</c>.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -22,7 +19,7 @@ public sealed class RegistryServer : IAsyncLifetime
     public string ConnectionString => _database!.ConnectionString;
 
     /// <summary>The registry behind the API.</summary>
-    public SchemaRegistry Registry => (SchemaRegistry)_app!.Services.GetService(typeof(SchemaRegistry))!;
+    public SchemaRegistry Registry => (SchemaRegistry)_server!.Services.GetService(typeof(SchemaRegistry))!;
 
     /// <summary>A client for raw HTTP calls, based at <see cref="BaseUrl"/> + "/".</summary>
     public HttpClient Http { get; private set; } = null!;
@@ -30,24 +27,19 @@ public sealed class RegistryServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSchemaRegistry(_database.ConnectionString);
-        _app = builder.Build();
-        _app.MapSchemaRegistry("/registry");
-        await _app.StartAsync();
-        BaseUrl = _app.Urls.Single().TrimEnd('/') + "/registry";
+        var connectionString = _database.ConnectionString;
+        _server = await TestWebServer.StartAsync(
+            builder => builder.Services.AddSchemaRegistry(connectionString), app => app.MapSchemaRegistry("/registry"));
+        BaseUrl = _server.Url + "/registry";
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
     }
 
     public async Task DisposeAsync()
     {
         Http?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         if (_database is not null)

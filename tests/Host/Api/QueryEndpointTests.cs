@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Streams.Host.Api;
 using Streams.Host.Configuration;
@@ -16,7 +14,7 @@ namespace Streams.Host.Tests.Api;
 public sealed class QueryEndpointTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
-    private WebApplication _app = null!;
+    private TestWebServer _server = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -24,20 +22,14 @@ public sealed class QueryEndpointTests : IAsyncLifetime
         _database = await TestPostgres.CreateDatabaseAsync();
         var options = new StreamsOptions();
         options.Postgres.ConnectionString = _database.ConnectionString;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapQuery(options);
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+        _server = await TestWebServer.StartAsync(null, app => app.MapQuery(options));
+        _client = new HttpClient { BaseAddress = new Uri(_server.Url) };
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         await _database.DisposeAsync();
         await using var server = NpgsqlDataSource.Create(TestPostgres.ServerConnectionString);
         await using var drop = server.CreateCommand($"DROP ROLE IF EXISTS \"{ServingMigrations.ReaderRoleName(_database.Name)}\"");

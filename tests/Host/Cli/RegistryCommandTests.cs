@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Streams.Registry;
 using Streams.Registry.Api;
 using Streams.Testing;
@@ -11,28 +8,23 @@ namespace Streams.Host.Tests.Cli;
 public sealed class RegistryCommandTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
-    private WebApplication _app = null!;
+    private TestWebServer _server = null!;
     private string _url = "";
     private string _directory = "";
 
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSchemaRegistry(_database.ConnectionString);
-        _app = builder.Build();
-        _app.MapSchemaRegistry("/registry");
-        await _app.StartAsync();
-        _url = _app.Urls.Single().TrimEnd('/') + "/registry";
+        var connectionString = _database.ConnectionString;
+        _server = await TestWebServer.StartAsync(
+            builder => builder.Services.AddSchemaRegistry(connectionString), app => app.MapSchemaRegistry("/registry"));
+        _url = _server.Url + "/registry";
         _directory = Directory.CreateTempSubdirectory("registry-cli").FullName;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         await _database.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
