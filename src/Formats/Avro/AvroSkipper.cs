@@ -36,54 +36,14 @@ internal sealed class AvroSkipper
                 var size = fixedSchema.Size;
                 return (ref AvroReader r) => r.Skip(size);
             case ArraySchema array:
-                var item = Compile(array.Items);
-                return (ref AvroReader r) =>
-                {
-                    while (true)
-                    {
-                        var count = r.ReadBlockCount(out var byteSize);
-                        if (count == 0)
-                        {
-                            return;
-                        }
-
-                        if (byteSize >= 0)
-                        {
-                            r.Skip(byteSize);
-                            continue;
-                        }
-
-                        for (var i = 0L; i < count; i++)
-                        {
-                            item(ref r);
-                        }
-                    }
-                };
+                return Blocks(Compile(array.Items));
             case MapSchema map:
                 var value = Compile(map.Values);
-                return (ref AvroReader r) =>
+                return Blocks((ref AvroReader r) =>
                 {
-                    while (true)
-                    {
-                        var count = r.ReadBlockCount(out var byteSize);
-                        if (count == 0)
-                        {
-                            return;
-                        }
-
-                        if (byteSize >= 0)
-                        {
-                            r.Skip(byteSize);
-                            continue;
-                        }
-
-                        for (var i = 0L; i < count; i++)
-                        {
-                            r.SkipBytes();
-                            value(ref r);
-                        }
-                    }
-                };
+                    r.SkipBytes();
+                    value(ref r);
+                });
             case UnionSchema union:
                 var branches = union.Branches.Select(Compile).ToArray();
                 return (ref AvroReader r) =>
@@ -112,6 +72,30 @@ internal sealed class AvroSkipper
                 throw new ArgumentOutOfRangeException(nameof(schema), schema.Type, "Unknown schema type.");
         }
     }
+
+    /// <summary>Skips the blocks of an array or map: in one jump when a block carries its byte size, else entry by entry.</summary>
+    private static ValueSkipper Blocks(ValueSkipper entry) => (ref AvroReader r) =>
+    {
+        while (true)
+        {
+            var count = r.ReadBlockCount(out var byteSize);
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (byteSize >= 0)
+            {
+                r.Skip(byteSize);
+                continue;
+            }
+
+            for (var i = 0L; i < count; i++)
+            {
+                entry(ref r);
+            }
+        }
+    };
 
     private sealed class RecordSkip
     {
