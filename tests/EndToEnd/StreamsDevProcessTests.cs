@@ -29,7 +29,16 @@ public sealed class StreamsDevProcessTests
         }
 
         using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        var errorLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                errorLines.Enqueue(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        string Stderr() => string.Join('\n', errorLines);
         try
         {
             var lines = new Dictionary<string, string>();
@@ -37,7 +46,7 @@ public sealed class StreamsDevProcessTests
             while (lines.Count < 3)
             {
                 var line = await process.StandardOutput.ReadLineAsync(startup.Token)
-                    ?? throw new InvalidOperationException($"streams dev exited early: {await stderr}");
+                    ?? throw new InvalidOperationException($"streams dev exited early: {Stderr()}");
                 var colon = line.IndexOf(": ", StringComparison.Ordinal);
                 lines.Add(line[..colon], line[(colon + 2)..]);
             }
@@ -46,10 +55,17 @@ public sealed class StreamsDevProcessTests
             lines["kafka"].Should().MatchRegex(@"^127\.0\.0\.1:\d+$");
             lines["api"].Should().MatchRegex(@"^http://127\.0\.0\.1:\d+$");
 
-            // Kafka, from another process over the wire protocol.
+            // Kafka, from another process over the wire protocol: the broker is listed, and takes a round trip.
+            var metadata = await ExternalTool.RunAsync("kcat", ["-b", lines["kafka"], "-L"]);
+            metadata.Should().Contain("1 brokers:").And.Contain($"at {lines["kafka"]}");
             await ExternalTool.RunAsync("kcat", ["-b", lines["kafka"], "-P", "-t", "e2e", "-K", ":"], stdin: "a:one\nb:two\n");
             var consumed = await ExternalTool.RunAsync("kcat", ["-b", lines["kafka"], "-C", "-t", "e2e", "-e", "-q", "-f", "%k=%s\n"]);
             consumed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().BeEquivalentTo("a=one", "b=two");
+
+            // PostgreSQL from psql, with the libpq form printed on stderr beside the Npgsql one.
+            var psqlLine = await WaitForLineAsync(errorLines, "psql \"");
+            var conninfo = psqlLine["psql \"".Length..^1];
+            (await ExternalTool.RunAsync("psql", [conninfo, "-tAc", "select 1"])).Trim().Should().Be("1");
 
             // PostgreSQL, with the printed connection string as is.
             await using (var connection = new NpgsqlConnection(lines["postgres"]))
@@ -73,12 +89,20 @@ public sealed class StreamsDevProcessTests
             await ExternalTool.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(shutdown.Token);
-            process.ExitCode.Should().Be(0, await stderr);
+            process.ExitCode.Should().Be(0, Stderr());
 
             File.Exists(Path.Combine(state.FullName, ".streams", "dev.json")).Should().BeFalse("a stopped stack withdraws its endpoints");
-            await using var after = new NpgsqlConnection(lines["postgres"] + ";Timeout=3");
-            var open = () => after.OpenAsync();
-            await open.Should().ThrowAsync<NpgsqlException>("streams dev stops its PostgreSQL on SIGTERM");
+            // Nothing is left behind: no port answers, no PostgreSQL runs from the state directory.
+            foreach (var endpoint in new[] { lines["kafka"], new Uri(lines["api"]).Authority, $"127.0.0.1:{new NpgsqlConnectionStringBuilder(lines["postgres"]).Port}" })
+            {
+                var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                using var probe = new System.Net.Sockets.TcpClient();
+                var connect = () => probe.ConnectAsync("127.0.0.1", port);
+                await connect.Should().ThrowAsync<System.Net.Sockets.SocketException>($"{endpoint} should be closed after SIGTERM");
+            }
+
+            var leftovers = await ExternalTool.RunAsync("ps", ["-eo", "args"]);
+            leftovers.Split('\n').Where(l => l.Contains(state.FullName, StringComparison.Ordinal)).Should().BeEmpty();
         }
         finally
         {
@@ -98,5 +122,20 @@ public sealed class StreamsDevProcessTests
         var path = Path.Combine(directory, "order.avsc");
         File.WriteAllText(path, """{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "long"}]}""");
         return path;
+    }
+
+    private static async Task<string> WaitForLineAsync(System.Collections.Concurrent.ConcurrentQueue<string> lines, string prefix)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"No line starting with {prefix} on stderr: {string.Join('\n', lines)}");
     }
 }

@@ -74,6 +74,11 @@ public static class DevCommand
             Console.Out.WriteLine($"postgres: {stack.Options.Postgres.ConnectionString}");
             Console.Out.WriteLine($"api: {stack.ApiUrl}");
             await Console.Out.FlushAsync(CancellationToken.None);
+            if (PsqlConnectionInfo(stack.Options.Postgres.ConnectionString) is { } conninfo)
+            {
+                await Console.Error.WriteLineAsync($"psql \"{conninfo}\"");
+            }
+
             await Console.Error.WriteLineAsync($"lake: {stack.Options.Lake.Root}  (Ctrl-C stops everything)");
             try
             {
@@ -88,5 +93,25 @@ public static class DevCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The libpq form of an Npgsql connection string (for psql), when it has no settings libpq lacks.</summary>
+    internal static string? PsqlConnectionInfo(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var parts = new List<string>();
+        void Add(string key, object? value)
+        {
+            if (value is not null && value.ToString() is { Length: > 0 } text)
+            {
+                parts.Add($"{key}={text}");
+            }
+        }
+
+        Add("host", builder.Host);
+        Add("port", builder.Port);
+        Add("user", builder.Username);
+        Add("dbname", builder.Database);
+        return builder.Password is null ? string.Join(' ', parts) : null;
     }
 }

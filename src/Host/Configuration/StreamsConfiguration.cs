@@ -34,9 +34,14 @@ public static class StreamsConfiguration
         return builder.AddEnvironmentVariables().Build();
     }
 
-    /// <summary>Loads and binds <see cref="StreamsOptions"/>.</summary>
-    public static StreamsOptions LoadOptions(bool includeRunningDevStack = true) =>
-        StreamsOptions.Bind(Load(includeRunningDevStack));
+    /// <summary>Loads, binds and validates <see cref="StreamsOptions"/>.</summary>
+    /// <exception cref="StreamsConfigurationException">A value does not bind or cannot be used; the message names the setting.</exception>
+    public static StreamsOptions LoadOptions(bool includeRunningDevStack = true)
+    {
+        var options = StreamsOptionsValidator.Bind(Load(includeRunningDevStack));
+        StreamsOptionsValidator.ThrowIfInvalid(options);
+        return options;
+    }
 
     /// <summary>
     /// Publishes a running dev stack's endpoints as configuration in <paramref name="stateDirectory"/>

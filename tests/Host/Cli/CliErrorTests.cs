@@ -1,0 +1,95 @@
+using Streams.Testing;
+
+namespace Streams.Host.Tests.Cli;
+
+/// <summary>Mistakes on the command line or in the configuration: a message naming the problem, a non-zero exit.</summary>
+public sealed class CliErrorTests
+{
+    private static readonly string Streams = Path.Combine(AppContext.BaseDirectory, "streams.dll");
+
+    [Fact]
+    public async Task An_unknown_verb_is_named()
+    {
+        var result = await RunAsync(["frobnicate"]);
+        result.Exit.Should().NotBe(0);
+        result.Err.Should().Contain("frobnicate");
+    }
+
+    [Fact]
+    public async Task A_bad_option_is_named()
+    {
+        var unknown = await RunAsync(["dev", "--brokerz", "3"]);
+        unknown.Exit.Should().NotBe(0);
+        unknown.Err.Should().Contain("--brokerz");
+
+        var notANumber = await RunAsync(["dev", "--brokers", "many"]);
+        notANumber.Exit.Should().NotBe(0);
+        notANumber.Err.Should().Contain("many").And.Contain("--brokers");
+    }
+
+    [Theory]
+    [InlineData("STREAMS__API__URL", "not a url", "Streams:Api:Url (STREAMS__API__URL) is 'not a url'")]
+    [InlineData("STREAMS__KAFKA__BOOTSTRAPSERVERS", "broker-without-port", "Streams:Kafka:BootstrapServers (STREAMS__KAFKA__BOOTSTRAPSERVERS)")]
+    [InlineData("STREAMS__POSTGRES__CONNECTIONSTRING", "Hots=db;Database=x", "Streams:Postgres:ConnectionString (STREAMS__POSTGRES__CONNECTIONSTRING)")]
+    [InlineData("STREAMS__LAKE__S3__FORCEPATHSTYLE", "maybe", "Streams:Lake:S3:ForcePathStyle")]
+    public async Task An_invalid_configuration_value_names_the_setting_and_nothing_starts(string variable, string value, string expected)
+    {
+        var state = Directory.CreateTempSubdirectory("streams-badconfig-");
+        try
+        {
+            var result = await RunAsync(["dev", "--state", state.FullName], new Dictionary<string, string> { [variable] = value });
+            result.Exit.Should().Be(1);
+            result.Err.Should().Contain(expected);
+            Directory.Exists(Path.Combine(state.FullName, "postgres")).Should().BeFalse("nothing starts on a bad configuration");
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_without_services_names_the_settings_it_needs()
+    {
+        var result = await RunAsync(["serve"]);
+        result.Exit.Should().Be(1);
+        result.Err.Should().Contain("STREAMS__POSTGRES__CONNECTIONSTRING").And.Contain("STREAMS__KAFKA__BOOTSTRAPSERVERS")
+            .And.Contain("STREAMS__LAKE__ROOT");
+    }
+
+    private static async Task<CliResult> RunAsync(string[] arguments, Dictionary<string, string>? environment = null)
+    {
+        // Run from an empty directory so that no appsettings.json or .streams/dev.json of the checkout applies.
+        var directory = Directory.CreateTempSubdirectory("streams-cli-");
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = directory.FullName,
+            };
+            info.ArgumentList.Add(Streams);
+            foreach (var argument in arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            foreach (var (key, value) in environment ?? [])
+            {
+                info.Environment[key] = value;
+            }
+
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return new CliResult(process.ExitCode, await output, await error);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
