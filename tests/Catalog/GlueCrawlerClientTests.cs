@@ -74,20 +74,25 @@ public sealed class GlueCrawlerClientTests(GlueApiServer server, S3rverFixture s
     {
         var (local, s3Path) = await WriteLakeAsync("awscli");
         await server.AwsAsync("create-database", "--database-input", """{"Name":"cli_lake"}""");
-        await server.AwsAsync("create-crawler", "--name", "cli-local", "--role", "unused", "--database-name", "cli_lake",
-            "--table-prefix", "local_", "--targets", $$"""{"S3Targets":[{"Path":"{{local}}"}]}""");
-        await server.AwsAsync("create-crawler", "--name", "cli-s3", "--role", "unused", "--database-name", "cli_lake",
-            "--table-prefix", "s3_", "--targets", $$"""{"S3Targets":[{"Path":"{{s3Path}}","ConnectionName":"awscli-s3rver"}]}""");
-        await server.AwsAsync("start-crawler", "--name", "cli-local");
-        await server.AwsAsync("start-crawler", "--name", "cli-s3");
-        (await WaitReadyAsync("cli-local")).Should().Be("SUCCEEDED");
-        (await WaitReadyAsync("cli-s3")).Should().Be("SUCCEEDED");
+        // Independent calls run side by side: each awscli process takes a second or more to start.
+        await Task.WhenAll(
+            server.AwsAsync("create-crawler", "--name", "cli-local", "--role", "unused", "--database-name", "cli_lake",
+                "--table-prefix", "local_", "--targets", $$"""{"S3Targets":[{"Path":"{{local}}"}]}"""),
+            server.AwsAsync("create-crawler", "--name", "cli-s3", "--role", "unused", "--database-name", "cli_lake",
+                "--table-prefix", "s3_", "--targets", $$"""{"S3Targets":[{"Path":"{{s3Path}}","ConnectionName":"awscli-s3rver"}]}"""));
+        await Task.WhenAll(server.AwsAsync("start-crawler", "--name", "cli-local"), server.AwsAsync("start-crawler", "--name", "cli-s3"));
+        (await Task.WhenAll(WaitReadyAsync("cli-local"), WaitReadyAsync("cli-s3"))).Should().Equal("SUCCEEDED", "SUCCEEDED");
 
         await WriteSecondFileAsync(local);
         await server.AwsAsync("start-crawler", "--name", "cli-local");
         (await WaitReadyAsync("cli-local")).Should().Be("SUCCEEDED");
 
-        var tables = Json(await server.AwsAsync("get-tables", "--database-name", "cli_lake")).GetProperty("TableList");
+        var reads = await Task.WhenAll(
+            server.AwsAsync("get-tables", "--database-name", "cli_lake"),
+            server.AwsAsync("get-table-versions", "--database-name", "cli_lake", "--table-name", "local_sales"),
+            server.AwsAsync("get-partitions", "--database-name", "cli_lake", "--table-name", "local_sales", "--expression", "year = 2024 AND month >= 2"),
+            server.AwsAsync("get-partitions", "--database-name", "cli_lake", "--table-name", "s3_sales", "--expression", "year = 2024"));
+        var tables = Json(reads[0]).GetProperty("TableList");
         tables.EnumerateArray().Select(t => t.GetProperty("Name").GetString()).Should().Equal("local_sales", "s3_sales");
         var localTable = tables[0];
         Columns(localTable).Should().Equal([.. FirstColumns, "region:string"]);
@@ -97,16 +102,12 @@ public sealed class GlueCrawlerClientTests(GlueApiServer server, S3rverFixture s
         Columns(tables[1]).Should().Equal(FirstColumns);
         tables[1].GetProperty("StorageDescriptor").GetProperty("Location").GetString().Should().Be(s3Path + "/sales/");
 
-        var versions = Json(await server.AwsAsync("get-table-versions", "--database-name", "cli_lake", "--table-name", "local_sales"))
-            .GetProperty("TableVersions");
+        var versions = Json(reads[1]).GetProperty("TableVersions");
         versions.EnumerateArray().Select(v => v.GetProperty("VersionId").GetString()).Should().Equal("2", "1");
         Columns(versions[1].GetProperty("Table")).Should().Equal(FirstColumns);
 
-        var localPartitions = Json(await server.AwsAsync("get-partitions", "--database-name", "cli_lake", "--table-name", "local_sales",
-            "--expression", "year = 2024 AND month >= 2")).GetProperty("Partitions");
-        PartitionValues(localPartitions).Should().Equal("2024/2", "2024/3");
-        var s3Partitions = Json(await server.AwsAsync("get-partitions", "--database-name", "cli_lake", "--table-name", "s3_sales",
-            "--expression", "year = 2024")).GetProperty("Partitions");
+        PartitionValues(Json(reads[2]).GetProperty("Partitions")).Should().Equal("2024/2", "2024/3");
+        var s3Partitions = Json(reads[3]).GetProperty("Partitions");
         PartitionValues(s3Partitions).Should().Equal("2024/1", "2024/2");
         s3Partitions[0].GetProperty("StorageDescriptor").GetProperty("Location").GetString().Should().StartWith(s3Path + "/sales/year=2024/");
     }
@@ -174,6 +175,8 @@ public sealed class GlueCrawlerClientTests(GlueApiServer server, S3rverFixture s
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
+            // A crawl of a few files takes well under a second: waiting first usually saves an awscli start.
+            await Task.Delay(500);
             var crawler = Json(await server.AwsAsync("get-crawler", "--name", name)).GetProperty("Crawler");
             if (crawler.GetProperty("State").GetString() == "READY")
             {
@@ -184,8 +187,6 @@ public sealed class GlueCrawlerClientTests(GlueApiServer server, S3rverFixture s
             {
                 throw new TimeoutException($"Crawler {name} did not become READY: {crawler}");
             }
-
-            await Task.Delay(200);
         }
     }
 }
