@@ -117,6 +117,52 @@ public sealed class InteropFileCrawlerTests(S3rverFixture s3) : IClassFixture<S3
     }
 
     [Fact]
+    public async Task One_lake_of_every_format_with_drift_a_non_data_file_and_corrupt_files_completes()
+    {
+        // Beside the Avro (python3-avro) and Parquet (DuckDB) tables: JSON lines and CSV tables whose partitions
+        // drift, and a binary file no classifier claims, all under the one target.
+        void Write(string relative, byte[] content)
+        {
+            var path = Path.Combine(_lake, "db", relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+
+        Write("events/dt=2024-01-01/a.json", "{\"id\":1,\"kind\":\"view\"}\n{\"id\":2,\"kind\":\"click\"}\n"u8.ToArray());
+        Write("events/dt=2024-01-02/b.json", "{\"id\":3000000000,\"kind\":\"view\",\"score\":0.5}\n"u8.ToArray());
+        Write("events/dt=2024-01-02/thumbnail.bin", [0x00, 0x01, 0xFF, 0xFE, 0x00, 0x10]);
+        Write("orders/region=eu/part-0.csv", "id,amount\n1,2\n2,3\n"u8.ToArray());
+        Write("orders/region=us/part-0.csv", "id,amount,note\n3,2.5,rush\n"u8.ToArray());
+
+        var run = await CrawlAsync("mixed", Path.Combine(_lake, "db"), new LocalLakeStorage(_lake));
+
+        run.Status.Should().Be("SUCCEEDED", run.Error);
+        run.TablesCreated.Should().Be(4);
+        run.FilesRead.Should().Be(8, "two readable files in each of the four tables");
+        run.FilesUnreadable.Should().Be(2);
+        run.FilesUnclassified.Should().Be(1);
+        run.Messages.Should().Contain(m => m.StartsWith("UNREADABLE") && m.Contains("c.avro"));
+        run.Messages.Should().Contain(m => m.StartsWith("UNREADABLE") && m.Contains("bad.parquet"));
+        run.Messages.Should().Contain(m => m.StartsWith("UNCLASSIFIED") && m.Contains("thumbnail.bin"));
+
+        var tables = (await _store.GetTablesAsync("lake", null, 0, 10)).Items.ToDictionary(t => t.Name);
+        tables.Keys.Should().BeEquivalentTo("mixed_clicks", "mixed_metrics", "mixed_events", "mixed_orders");
+        tables.ToDictionary(t => t.Key, t => t.Value.Parameters!["classification"]).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["mixed_clicks"] = "avro", ["mixed_metrics"] = "parquet", ["mixed_events"] = "json", ["mixed_orders"] = "csv",
+        });
+        string[] Columns(string table) => [.. tables[table].StorageDescriptor!.Columns!.Select(c => $"{c.Name}:{c.Type}")];
+        Columns("mixed_clicks").Should().Equal("id:bigint", "url:string", "ms:double", "agent:string");
+        Columns("mixed_metrics").Should().Equal("host:bigint", "load:double", "name:string", "cores:array<int>");
+        Columns("mixed_events").Should().Equal("id:bigint", "kind:string", "score:double");
+        Columns("mixed_orders").Should().Equal("id:int", "amount:double", "note:string");
+        (await _store.GetAllPartitionsAsync("lake", "mixed_events")).Select(p => p.Values[0]).Should().BeEquivalentTo("2024-01-01", "2024-01-02");
+        (await _store.GetPartitionAsync("lake", "mixed_events", ["2024-01-02"])).Parameters!["numFiles"]
+            .Should().Be("1", "the unclassified thumbnail is not a data file");
+        (await _store.GetAllPartitionsAsync("lake", "mixed_orders")).Select(p => p.Values[0]).Should().BeEquivalentTo("eu", "us");
+    }
+
+    [Fact]
     public async Task Crawls_the_same_files_from_s3()
     {
         using var storage = new S3LakeStorage($"s3://{S3rverFixture.Bucket}/lake", new S3Options

@@ -52,6 +52,14 @@ public static class GlueApiEndpoints
         try
         {
             using var document = body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                // AWS JSON 1.1 inputs are structures; AWS refuses any other top-level value as a serialization error.
+                await WriteErrorAsync(context, 400, "SerializationException",
+                    $"The request body must be a JSON object, got {document.RootElement.ValueKind}.");
+                return;
+            }
+
             var result = await operations.InvokeAsync(new GlueRequest(operation, document.RootElement), cancellationToken);
             context.Response.StatusCode = 200;
             context.Response.ContentType = ContentType;
