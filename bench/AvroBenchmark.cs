@@ -94,12 +94,20 @@ public sealed class AvroBenchmark : IBenchmark
             Console.WriteLine("building the avro-c harness (gcc, libavro-dev)");
             var harness = await BuildHarnessAsync(dir, cancellationToken);
 
-            var streams = await MeasureStreamsAsync(schema, events, records, runs, dir, cancellationToken);
-            var avroC = await RunHarnessAsync(harness, schemaPath, records, events.Length, dir, runs, cancellationToken);
+            // Each phase runs on both sides back to back, so both see about the same load on a shared machine.
+            var results = new Dictionary<string, Result>();
+            long cDistinct = 0;
+            await MeasureStreamsAsync(schema, events, records, runs, dir, async (key, streams) =>
+            {
+                var avroC = await RunHarnessAsync(harness, schemaPath, records, events.Length, dir, runs, key, cancellationToken);
+                cDistinct = avroC.GetProperty("distinct_bytes").GetInt64();
+                var phase = avroC.GetProperty(key);
+                results[key] = new Result(streams.Time, streams.Bytes,
+                    TimeSpan.FromSeconds(phase.GetProperty("seconds").GetDouble()), phase.GetProperty("bytes").GetInt64());
+            }, cancellationToken);
 
-            // Same work: the distinct records must encode to the same bytes count on both sides.
+            // Same work: the distinct records must encode to the same byte count on both sides.
             var streamsDistinct = events.Sum(e => (long)AvroDatumWriter.For(schema).ToArray(e).Length);
-            var cDistinct = avroC.GetProperty("distinct_bytes").GetInt64();
             Console.WriteLine();
             Console.WriteLine($"encoded size of the {events.Length:N0} distinct records: Streams {streamsDistinct:N0} B, avro-c {cDistinct:N0} B " +
                 $"({(double)streamsDistinct / events.Length:F1} B/record)");
@@ -109,7 +117,7 @@ public sealed class AvroBenchmark : IBenchmark
                 return 1;
             }
 
-            PrintTable(records, streams, avroC);
+            PrintTable(records, results);
             return 0;
         }
         finally
@@ -118,15 +126,18 @@ public sealed class AvroBenchmark : IBenchmark
         }
     }
 
-    private static async Task<Dictionary<string, (TimeSpan Time, long Bytes)>> MeasureStreamsAsync(
-        RecordSchema schema, GenericRecord[] events, long records, int runs, string dir, CancellationToken cancellationToken)
+    /// <summary>Measures each phase on the Streams side and hands the result to <paramref name="reference"/>, which measures avro-c.</summary>
+    private static async Task MeasureStreamsAsync(RecordSchema schema, GenericRecord[] events, long records, int runs, string dir,
+        Func<string, (TimeSpan Time, long Bytes), Task> reference, CancellationToken cancellationToken)
     {
-        var results = new Dictionary<string, (TimeSpan, long)>();
+        async Task PhaseAsync(string key, string label, Func<Task<long>> phase) =>
+            await reference(key, await MeasureAsync(label, runs, phase));
+
         var writer = AvroDatumWriter.For(schema);
 
         // Encode: the compiled writer into a reused 1 MiB buffer, as the C side does.
         using var buffer = new ByteBuffer(1 << 20);
-        results["encode"] = await MeasureAsync("encode", runs, () =>
+        await PhaseAsync("encode", "encode", () =>
         {
             long bytes = 0;
             for (var i = 0L; i < records; i++)
@@ -148,7 +159,7 @@ public sealed class AvroBenchmark : IBenchmark
         // Decode: the distinct records encoded back to back, read repeatedly with the compiled reader.
         var encoded = events.SelectMany(writer.ToArray).ToArray();
         var reader = AvroDatumReader.For(schema);
-        results["decode"] = await MeasureAsync("decode", runs, () =>
+        await PhaseAsync("decode", "decode", () =>
         {
             var done = 0L;
             while (done < records)
@@ -168,7 +179,7 @@ public sealed class AvroBenchmark : IBenchmark
         {
             var path = Path.Combine(dir, $"streams-{codec}.avro");
             var options = new AvroFileWriterOptions { Codec = AvroCodec.FromName(codec)!, BlockSize = BlockSize };
-            results[$"file_write_{codec}"] = await MeasureAsync($"file write ({codec})", runs, async () =>
+            await PhaseAsync($"file_write_{codec}", $"file write ({codec})", async () =>
             {
                 await using (var file = AvroFileWriter.Create(path, schema, options))
                 {
@@ -180,7 +191,7 @@ public sealed class AvroBenchmark : IBenchmark
 
                 return new FileInfo(path).Length;
             });
-            results[$"file_read_{codec}"] = await MeasureAsync($"file read ({codec})", runs, async () =>
+            await PhaseAsync($"file_read_{codec}", $"file read ({codec})", async () =>
             {
                 await using var file = await AvroFileReader.OpenAsync(path, cancellationToken: cancellationToken);
                 var n = 0L;
@@ -197,12 +208,10 @@ public sealed class AvroBenchmark : IBenchmark
                 return new FileInfo(path).Length;
             });
         }
-
-        return results;
     }
 
     /// <summary>Runs <paramref name="phase"/> once to warm up (JIT, tiering, page cache) and then <paramref name="runs"/> times; the best time counts.</summary>
-    private static async Task<(TimeSpan, long)> MeasureAsync(string label, int runs, Func<Task<long>> phase)
+    private static async Task<(TimeSpan Time, long Bytes)> MeasureAsync(string label, int runs, Func<Task<long>> phase)
     {
         var bytes = await phase();
         var best = TimeSpan.MaxValue;
@@ -234,11 +243,11 @@ public sealed class AvroBenchmark : IBenchmark
     }
 
     private static async Task<JsonElement> RunHarnessAsync(string harness, string schemaPath, long records, int distinct, string dir,
-        int runs, CancellationToken cancellationToken)
+        int runs, string phase, CancellationToken cancellationToken)
     {
         var (exit, output) = await RunAsync(harness,
             [schemaPath, records.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), dir,
-                runs.ToString(CultureInfo.InvariantCulture)],
+                runs.ToString(CultureInfo.InvariantCulture), phase],
             cancellationToken);
         if (exit != 0)
         {
@@ -271,22 +280,22 @@ public sealed class AvroBenchmark : IBenchmark
         return (process.ExitCode, output);
     }
 
-    private static void PrintTable(long records, Dictionary<string, (TimeSpan Time, long Bytes)> streams, JsonElement avroC)
+    private static void PrintTable(long records, Dictionary<string, Result> results)
     {
         Console.WriteLine();
         Console.WriteLine($"{"phase",-22}{"Streams rec/s",15}{"MB/s",9}{"avro-c rec/s",15}{"MB/s",9}{"Streams/avro-c",16}");
         foreach (var (key, label) in Phases)
         {
-            var (time, bytes) = streams[key];
-            var c = avroC.GetProperty(key);
-            var cSeconds = c.GetProperty("seconds").GetDouble();
-            var cBytes = c.GetProperty("bytes").GetInt64();
-            Console.WriteLine($"{label,-22}{records / time.TotalSeconds,15:N0}{bytes / time.TotalSeconds / 1e6,9:F1}" +
-                $"{records / cSeconds,15:N0}{cBytes / cSeconds / 1e6,9:F1}{cSeconds / time.TotalSeconds,15:F2}x");
+            var r = results[key];
+            Console.WriteLine($"{label,-22}{records / r.Streams.TotalSeconds,15:N0}{r.StreamsBytes / r.Streams.TotalSeconds / 1e6,9:F1}" +
+                $"{records / r.AvroC.TotalSeconds,15:N0}{r.AvroCBytes / r.AvroC.TotalSeconds / 1e6,9:F1}{r.AvroC / r.Streams,15:F2}x");
         }
 
         Console.WriteLine("(MB/s counts encoded bytes for encode/decode and file bytes for files; ratio > 1 means Streams is faster)");
     }
+
+    /// <summary>One phase's best time and bytes processed on each side.</summary>
+    private sealed record Result(TimeSpan Streams, long StreamsBytes, TimeSpan AvroC, long AvroCBytes);
 
     /// <summary>The event schema; avro_bench.c reads it as JSON and fills fields by position.</summary>
     private static RecordSchema EventSchema()

@@ -1,13 +1,16 @@
 /*
  * avro-c side of the Streams `avro` benchmark (bench/AvroBenchmark.cs builds and runs this).
  *
- * Usage: avro_bench SCHEMA.json RECORDS DISTINCT DIR RUNS
+ * Usage: avro_bench SCHEMA.json RECORDS DISTINCT DIR RUNS [PHASE]
  *
  * Builds DISTINCT event records with libavro's generic value API from the same formulas as
  * AvroBenchmark.Event (the two must stay in step: the C# side compares encoded byte counts), then
  * times RECORDS records (cycling the distinct ones) through: encode to memory, decode from memory,
  * container file write and read with the null and deflate codecs. Each phase runs once to warm up
- * and RUNS more times; the best time is kept. Prints one JSON object on stdout.
+ * and RUNS more times; the best time is kept. With PHASE (encode, decode, file_write_null,
+ * file_read_null, file_write_deflate, file_read_deflate) only that phase runs, so the caller can
+ * interleave phases with its own and both sides see the same machine load; a file_read phase reads
+ * the file its file_write phase left in DIR. Prints one JSON object on stdout.
  */
 #include <avro.h>
 #include <errno.h>
@@ -238,8 +241,13 @@ static int64_t file_read(struct context *c)
 }
 
 /* Runs a phase once to warm up and `runs` more times; prints the best as a JSON member. */
-static void measure(struct context *c, const char *name, int64_t (*phase)(struct context *), int runs, int last)
+static void measure(struct context *c, const char *only, const char *name, const char *codec,
+                    int64_t (*phase)(struct context *), int runs)
 {
+    if (only && strcmp(only, name) != 0) {
+        return;
+    }
+    c->codec = codec;
     int64_t bytes = phase(c);
     double best = 1e300;
     for (int r = 0; r < runs; r++) {
@@ -250,7 +258,7 @@ static void measure(struct context *c, const char *name, int64_t (*phase)(struct
             best = elapsed;
         }
     }
-    printf("  \"%s\": {\"seconds\": %.6f, \"bytes\": %" PRId64 "}%s\n", name, best, bytes, last ? "" : ",");
+    printf(",\n  \"%s\": {\"seconds\": %.6f, \"bytes\": %" PRId64 "}", name, best, bytes);
     fflush(stdout);
     fprintf(stderr, "avro-c %-20s %8.0f ms\n", name, best * 1000);
 }
@@ -277,8 +285,8 @@ static char *read_all(const char *path)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: avro_bench SCHEMA.json RECORDS DISTINCT DIR RUNS\n");
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: avro_bench SCHEMA.json RECORDS DISTINCT DIR RUNS [PHASE]\n");
         return 2;
     }
     struct context c = {0};
@@ -323,16 +331,24 @@ int main(int argc, char **argv)
         c.encoded = realloc(c.encoded, capacity);
     }
 
-    printf("{\n  \"distinct_bytes\": %" PRId64 ",\n", c.encoded_length);
-    measure(&c, "encode", encode, runs, 0);
-    measure(&c, "decode", decode, runs, 0);
-    c.codec = "null";
-    measure(&c, "file_write_null", file_write, runs, 0);
-    measure(&c, "file_read_null", file_read, runs, 0);
-    c.codec = "deflate";
-    measure(&c, "file_write_deflate", file_write, runs, 0);
-    measure(&c, "file_read_deflate", file_read, runs, 1);
-    printf("}\n");
+    const char *only = argc == 7 ? argv[6] : NULL;
+    static const char *PHASES[] = {"encode", "decode", "file_write_null", "file_read_null", "file_write_deflate", "file_read_deflate"};
+    int known = only == NULL;
+    for (size_t p = 0; p < sizeof PHASES / sizeof *PHASES; p++) {
+        known |= only != NULL && strcmp(only, PHASES[p]) == 0;
+    }
+    if (!known) {
+        fprintf(stderr, "avro_bench: unknown phase '%s'\n", only);
+        return 2;
+    }
+    printf("{\n  \"distinct_bytes\": %" PRId64, c.encoded_length);
+    measure(&c, only, "encode", NULL, encode, runs);
+    measure(&c, only, "decode", NULL, decode, runs);
+    measure(&c, only, "file_write_null", "null", file_write, runs);
+    measure(&c, only, "file_read_null", "null", file_read, runs);
+    measure(&c, only, "file_write_deflate", "deflate", file_write, runs);
+    measure(&c, only, "file_read_deflate", "deflate", file_read, runs);
+    printf("\n}\n");
 
     for (int64_t i = 0; i < c.distinct; i++) {
         avro_value_decref(&c.events[i]);
