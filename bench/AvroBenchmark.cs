@@ -188,7 +188,7 @@ public sealed class AvroBenchmark : IBenchmark
     private static void Report(string what, long records, TimeSpan time, long bytes) =>
         Console.WriteLine($"{what,-40} {time.TotalMilliseconds,9:F0} ms {records / time.TotalSeconds,14:N0} records/s {bytes / time.TotalSeconds / 1e6,9:F1} MB/s");
 
-    private static RecordSchema EventSchema()
+    internal static RecordSchema EventSchema()
     {
         var kind = new EnumSchema(new SchemaName("Kind", "bench"), ["VIEW", "CLICK", "BUY"]);
         return new RecordSchema(new SchemaName("Event", "bench"), [
@@ -205,7 +205,7 @@ public sealed class AvroBenchmark : IBenchmark
         ]);
     }
 
-    private static GenericRecord Event(RecordSchema schema, int i) => new(schema, [
+    internal static GenericRecord Event(RecordSchema schema, int i) => new(schema, [
         1_000_000_000L + i,
         $"user-{i % 977:D5}",
         (i % 3) switch { 0 => "VIEW", 1 => "CLICK", _ => "BUY" },
