@@ -21,6 +21,10 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
     // the subject string nor the record's full name for every message.
     private readonly ConcurrentDictionary<(string? Topic, MessageComponentType Component, RecordSchema Schema), (int Id, AvroDatumWriter Writer)> _writers = new();
 
+    // The entry used last: a producer mostly writes one schema to one topic, and comparing references is cheaper than
+    // hashing the key. Replaced whole (an immutable record), so readers on other threads see a consistent entry.
+    private KnownWriter? _last;
+
     /// <summary>Creates a serializer over <paramref name="client"/>.</summary>
     public AvroSerializer(ISchemaRegistryClient client, AvroSerializerConfig? config = null)
     {
@@ -37,9 +41,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             return null!; // A null value is a Kafka tombstone, written as no bytes at all.
         }
 
-        var (id, writer) = _config.UseLatestVersion || !_writers.TryGetValue((context.Topic, context.Component, data.Schema), out var known)
-            ? await GetWriterAsync(data.Schema, context)
-            : known;
+        var (id, writer) = TryGetKnown(data, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
         return Encode(id, writer, data, context);
     }
 
@@ -52,9 +54,34 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
 
         // Once a schema's id is known the synchronous path encodes without touching a task.
-        return !_config.UseLatestVersion && _writers.TryGetValue((context.Topic, context.Component, data.Schema), out var known)
+        return TryGetKnown(data, context, out var known)
             ? Encode(known.Id, known.Writer, data, context)
             : SerializeAsync(data, context).GetAwaiter().GetResult();
+    }
+
+    private bool TryGetKnown(GenericRecord data, SerializationContext context, out (int Id, AvroDatumWriter Writer) known)
+    {
+        if (_config.UseLatestVersion)
+        {
+            known = default; // The latest version can change: ask the client (which caches it for its TTL) every time.
+            return false;
+        }
+
+        var last = _last;
+        if (last is not null && ReferenceEquals(last.Schema, data.Schema) && last.Component == context.Component
+            && string.Equals(last.Topic, context.Topic, StringComparison.Ordinal))
+        {
+            known = (last.Id, last.Writer);
+            return true;
+        }
+
+        if (_writers.TryGetValue((context.Topic, context.Component, data.Schema), out known))
+        {
+            _last = new KnownWriter(context.Topic, context.Component, data.Schema, known.Id, known.Writer);
+            return true;
+        }
+
+        return false;
     }
 
     private async Task<(int Id, AvroDatumWriter Writer)> GetWriterAsync(RecordSchema schema, SerializationContext context)
@@ -103,4 +130,6 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private sealed record KnownWriter(string? Topic, MessageComponentType Component, RecordSchema Schema, int Id, AvroDatumWriter Writer);
 }
