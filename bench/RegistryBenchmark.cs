@@ -60,7 +60,7 @@ public sealed partial class RegistryBenchmark : IBenchmark
         {
             Console.Error.WriteLine(
                 $"The registry benchmark needs a PostgreSQL server where it may create a throwaway database: set {PostgresVariable} " +
-                $"(or {TestPostgres.Variable}) to its connection string, e.g. the one scripts/test or `streams dev` prints.");
+                $"(or {TestPostgres.Variable}) to the connection string of a server where it may create databases, e.g. the postgres line `streams dev` prints.");
             return 2;
         }
 
