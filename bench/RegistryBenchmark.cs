@@ -134,8 +134,8 @@ public sealed partial class RegistryBenchmark : IBenchmark
             {
                 for (var i = 0; i < count; i++)
                 {
-                    var input = new AvroReader(raw[i % raw.Length]);
-                    reader.Read(ref input);
+                    // The same checked whole-datum read the deserializer makes after the header.
+                    reader.Read(raw[i % raw.Length]);
                 }
             }),
             ("deserialize (AvroDeserializer, warm cache)", () =>
