@@ -298,7 +298,7 @@ public sealed class AvroBenchmark : IBenchmark
     private sealed record Result(TimeSpan Streams, long StreamsBytes, TimeSpan AvroC, long AvroCBytes);
 
     /// <summary>The event schema; avro_bench.c reads it as JSON and fills fields by position.</summary>
-    private static RecordSchema EventSchema()
+    internal static RecordSchema EventSchema()
     {
         var timestamp = new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMicros);
         return new RecordSchema(new SchemaName("Event", "bench"), [
@@ -326,7 +326,7 @@ public sealed class AvroBenchmark : IBenchmark
     }
 
     /// <summary>Event <paramref name="i"/>; fill_event in avro_bench.c uses the same formulas.</summary>
-    private static GenericRecord Event(RecordSchema schema, long i)
+    internal static GenericRecord Event(RecordSchema schema, long i)
     {
         var occurred = 1_704_067_200_000_000L + i * 1_234_567;
         var tags = new List<object?>();

@@ -124,15 +124,10 @@ public sealed class SchemaRegistry : IAsyncDisposable
     public async Task<StoredSchema> GetSchemaAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var versions = await RegistryStore.GetVersionsOfSchemaAsync(connection, id, cancellationToken);
-        if (versions.Count == 0)
-        {
-            // A schema whose every registration was permanently deleted keeps its id for a re-registration, but
-            // is gone for readers, as in Confluent's registry.
-            throw SchemaRegistryException.SchemaNotFound(id.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return await GetStoredAsync(connection, id, cancellationToken);
+        // A schema whose every registration was permanently deleted keeps its id for a re-registration, but
+        // is gone for readers, as in Confluent's registry: registeredOnly checks that in the same round trip.
+        return await RegistryStore.GetSchemaAsync(connection, id, cancellationToken, registeredOnly: true)
+            ?? throw SchemaRegistryException.SchemaNotFound(id.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The subjects and versions schema <paramref name="id"/> is registered under.</summary>

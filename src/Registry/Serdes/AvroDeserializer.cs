@@ -17,6 +17,10 @@ public sealed class AvroDeserializer : IAsyncDeserializer<GenericRecord>, IDeser
     private readonly Schema? _readerSchema;
     private readonly ConcurrentDictionary<int, AvroDatumReader> _readers = new();
 
+    // The reader used last: a topic's messages mostly carry one schema id, and an id compare is cheaper than the
+    // dictionary. Replaced whole (an immutable record), so readers on other threads see a consistent entry.
+    private KnownReader? _last;
+
     /// <summary>
     /// Creates a deserializer over <paramref name="client"/>; records come back in <paramref name="readerSchema"/>
     /// when given (Avro schema resolution), else in the schema they were written with.
@@ -37,7 +41,7 @@ public sealed class AvroDeserializer : IAsyncDeserializer<GenericRecord>, IDeser
         }
 
         var id = ReadHeader(data.Span, context);
-        if (!_readers.TryGetValue(id, out var reader))
+        if (!TryGetKnown(id, out var reader))
         {
             reader = await CreateReaderAsync(id, context);
         }
@@ -54,8 +58,25 @@ public sealed class AvroDeserializer : IAsyncDeserializer<GenericRecord>, IDeser
         }
 
         var id = ReadHeader(data, context);
-        var reader = _readers.TryGetValue(id, out var known) ? known : CreateReaderAsync(id, context).GetAwaiter().GetResult();
+        var reader = TryGetKnown(id, out var known) ? known : CreateReaderAsync(id, context).GetAwaiter().GetResult();
         return Decode(reader, id, data, context);
+    }
+
+    private bool TryGetKnown(int id, out AvroDatumReader reader)
+    {
+        if (_last is { } last && last.Id == id)
+        {
+            reader = last.Reader;
+            return true;
+        }
+
+        if (_readers.TryGetValue(id, out reader!))
+        {
+            _last = new KnownReader(id, reader);
+            return true;
+        }
+
+        return false;
     }
 
     private static int ReadHeader(ReadOnlySpan<byte> data, SerializationContext context)
@@ -121,4 +142,6 @@ public sealed class AvroDeserializer : IAsyncDeserializer<GenericRecord>, IDeser
                ?? throw new SchemaSerdesException(
                    $"Schema {id} is {reader.ReaderSchema.DisplayName}, not a record", context, id);
     }
+
+    private sealed record KnownReader(int Id, AvroDatumReader Reader);
 }

@@ -17,7 +17,13 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 {
     private readonly AvroSchemaCache _schemas;
     private readonly AvroSerializerConfig _config;
-    private readonly ConcurrentDictionary<(string Subject, RecordSchema Schema), (int Id, Schema Writer)> _writers = new();
+    // Keyed by what the subject is derived from rather than the subject itself, so that the warm path neither builds
+    // the subject string nor the record's full name for every message.
+    private readonly ConcurrentDictionary<(string? Topic, MessageComponentType Component, RecordSchema Schema), (int Id, AvroDatumWriter Writer)> _writers = new();
+
+    // The entry used last: a producer mostly writes one schema to one topic, and comparing references is cheaper than
+    // hashing the key. Replaced whole (an immutable record), so readers on other threads see a consistent entry.
+    private KnownWriter? _last;
 
     /// <summary>Creates a serializer over <paramref name="client"/>.</summary>
     public AvroSerializer(ISchemaRegistryClient client, AvroSerializerConfig? config = null)
@@ -35,10 +41,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             return null!; // A null value is a Kafka tombstone, written as no bytes at all.
         }
 
-        var subject = SubjectOf(data, context);
-        var (id, writer) = _config.UseLatestVersion || !_writers.TryGetValue((subject, data.Schema), out var known)
-            ? await GetWriterAsync(subject, data.Schema, context)
-            : known;
+        var (id, writer) = TryGetKnown(data, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
         return Encode(id, writer, data, context);
     }
 
@@ -51,22 +54,45 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
 
         // Once a schema's id is known the synchronous path encodes without touching a task.
-        return !_config.UseLatestVersion && _writers.TryGetValue((SubjectOf(data, context), data.Schema), out var known)
+        return TryGetKnown(data, context, out var known)
             ? Encode(known.Id, known.Writer, data, context)
             : SerializeAsync(data, context).GetAwaiter().GetResult();
     }
 
-    private string SubjectOf(GenericRecord data, SerializationContext context) =>
-        _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, data.Schema.FullName);
-
-    private async Task<(int Id, Schema Writer)> GetWriterAsync(string subject, RecordSchema schema, SerializationContext context)
+    private bool TryGetKnown(GenericRecord data, SerializationContext context, out (int Id, AvroDatumWriter Writer) known)
     {
+        if (_config.UseLatestVersion)
+        {
+            known = default; // The latest version can change: ask the client (which caches it for its TTL) every time.
+            return false;
+        }
+
+        var last = _last;
+        if (last is not null && ReferenceEquals(last.Schema, data.Schema) && last.Component == context.Component
+            && string.Equals(last.Topic, context.Topic, StringComparison.Ordinal))
+        {
+            known = (last.Id, last.Writer);
+            return true;
+        }
+
+        if (_writers.TryGetValue((context.Topic, context.Component, data.Schema), out known))
+        {
+            _last = new KnownWriter(context.Topic, context.Component, data.Schema, known.Id, known.Writer);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task<(int Id, AvroDatumWriter Writer)> GetWriterAsync(RecordSchema schema, SerializationContext context)
+    {
+        var subject = _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, schema.FullName);
         try
         {
             if (_config.UseLatestVersion)
             {
                 var latest = await _schemas.Client.GetLatestSchemaAsync(subject);
-                return (latest.Id, await _schemas.GetAsync(latest.Id));
+                return (latest.Id, AvroDatumWriter.For(await _schemas.GetAsync(latest.Id)));
             }
 
             var submission = new SchemaSubmission(_schemas.JsonOf(schema));
@@ -75,7 +101,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
                 : (await _schemas.Client.LookUpSchemaAsync(subject, submission, _config.NormalizeSchemas)).Id;
 
             // The record's own schema is the writer schema: the id names the same schema in the registry.
-            return _writers.GetOrAdd((subject, schema), (id, schema));
+            return _writers.GetOrAdd((context.Topic, context.Component, schema), (id, AvroDatumWriter.For(schema)));
         }
         catch (SchemaRegistryException e)
         {
@@ -88,14 +114,14 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
     }
 
-    private static byte[] Encode(int id, Schema writer, GenericRecord data, SerializationContext context)
+    private static byte[] Encode(int id, AvroDatumWriter writer, GenericRecord data, SerializationContext context)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         WireFormat.WriteHeader(buffer.GetSpan(WireFormat.HeaderSize), id);
         buffer.Advance(WireFormat.HeaderSize);
         try
         {
-            AvroDatumWriter.For(writer).Write(data, buffer);
+            writer.Write(data, buffer);
         }
         catch (AvroValueException e)
         {
@@ -104,4 +130,6 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private sealed record KnownWriter(string? Topic, MessageComponentType Component, RecordSchema Schema, int Id, AvroDatumWriter Writer);
 }

@@ -161,11 +161,16 @@ internal static class RegistryStore
         return subjects;
     }
 
+    /// <summary>
+    /// Schema <paramref name="id"/> with its references, or null; with <paramref name="registeredOnly"/> also null when no
+    /// subject version (deleted or not) points at it, checked in the same round trip.
+    /// </summary>
     public static async Task<StoredSchema?> GetSchemaAsync(
-        NpgsqlConnection connection, int id, CancellationToken cancellationToken)
+        NpgsqlConnection connection, int id, CancellationToken cancellationToken, bool registeredOnly = false)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT schema_type, schema_text FROM registry.schemas WHERE id = @id; " +
+            "SELECT schema_type, schema_text FROM registry.schemas WHERE id = @id" +
+            (registeredOnly ? " AND EXISTS (SELECT 1 FROM registry.subject_versions WHERE schema_id = @id); " : "; ") +
             "SELECT name, subject, version FROM registry.schema_references WHERE schema_id = @id ORDER BY position;",
             connection);
         command.Parameters.AddWithValue("id", id);
