@@ -294,7 +294,7 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
                         $"Serving output '{output.Name}', row {row}, column '{fields[i].Name}': value {ValueEquality.Format(value)} cannot be stored as {types[i].SqlType}: {e.Message}", e);
                 }
 
-                await importer.WriteAsync(converted, types[i].DbType, cancellationToken);
+                await WriteValueAsync(importer, converted, types[i].DbType, cancellationToken);
             }
 
             if (ordinal)
@@ -305,6 +305,24 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
 
         await importer.CompleteAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Writes one value through its CLR type: Npgsql resolves and caches the writer per column for a
+    /// typed write, whereas writing as <see cref="object"/> resolves it again for every value.
+    /// </summary>
+    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object value, NpgsqlTypes.NpgsqlDbType type,
+        CancellationToken cancellationToken) => value switch
+    {
+        long v => importer.WriteAsync(v, type, cancellationToken),
+        int v => importer.WriteAsync(v, type, cancellationToken),
+        double v => importer.WriteAsync(v, type, cancellationToken),
+        float v => importer.WriteAsync(v, type, cancellationToken),
+        bool v => importer.WriteAsync(v, type, cancellationToken),
+        string v => importer.WriteAsync(v, type, cancellationToken),
+        DateTime v => importer.WriteAsync(v, type, cancellationToken),
+        decimal v => importer.WriteAsync(v, type, cancellationToken),
+        _ => importer.WriteAsync(value, type, cancellationToken),
+    };
 
     /// <summary>Upserts the staged rows of a keyed output into <paramref name="table"/>, merging by key.</summary>
     private static async Task MergeStageAsync(NpgsqlConnection connection, ServingOutputDefinition output, string table,
