@@ -307,8 +307,8 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
     }
 
     /// <summary>
-    /// Writes one value through its CLR type: Npgsql resolves and caches the writer per column for a
-    /// typed write, whereas writing as <see cref="object"/> resolves it again for every value.
+    /// Writes one value through its CLR type, so Npgsql picks the writer for that type statically instead
+    /// of dispatching on the runtime type of a boxed <see cref="object"/> for every value.
     /// </summary>
     private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object value, NpgsqlTypes.NpgsqlDbType type,
         CancellationToken cancellationToken) => value switch
