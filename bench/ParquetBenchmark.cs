@@ -240,36 +240,6 @@ public sealed class ParquetBenchmark : IBenchmark
         }
     }
 
-    /// <summary>Accumulated wall-clock and process CPU seconds over measured sections.</summary>
-    private sealed class Measure
-    {
-        private readonly Stopwatch _watch = new();
-        private TimeSpan _cpuStart;
-        private double _cpu;
-
-        public double Wall => _watch.Elapsed.TotalSeconds + _fixedWall;
-
-        public double Cpu => _cpu;
-
-        private double _fixedWall;
-
-        public static Measure Of(double wallMs, double cpuMs) => new() { _fixedWall = wallMs / 1000, _cpu = cpuMs / 1000 };
-
-        public void Start()
-        {
-            _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-            _watch.Start();
-        }
-
-        public void Stop()
-        {
-            _watch.Stop();
-            _cpu += (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalSeconds;
-        }
-
-        public override string ToString() => $"{Wall:F2} s wall, {Cpu:F2} s cpu";
-    }
-
     private static async Task<(double[] Timings, double[] Cpu, JsonArray Rows)> RunDuckDbAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken)
     {
         var tools = Path.Combine(RepositoryRoot(), "tools");

@@ -98,8 +98,7 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await CopyToStageAsync(connection, output, rows, cancellationToken);
-        await MergeStageAsync(connection, output, output.SpeedTable, null, cancellationToken);
+        await WriteRowsAsync(connection, output, output.SpeedTable, null, rows, cancellationToken);
         await WritePositionsAsync(connection, output, positions, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -151,8 +150,7 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
 
         await foreach (var chunk in rows.WithCancellation(cancellationToken))
         {
-            await CopyToStageAsync(connection, output, chunk, cancellationToken);
-            await MergeStageAsync(connection, output, output.BatchTable, generation, cancellationToken);
+            await WriteRowsAsync(connection, output, output.BatchTable, generation, chunk, cancellationToken);
         }
 
         var s = ServingMigrations.Schema;
@@ -230,21 +228,52 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
             ? "o.watermark"
             : "(o.watermark AT TIME ZONE 'UTC')";
 
-    private static async Task CopyToStageAsync(NpgsqlConnection connection, ServingOutputDefinition output,
-        IReadOnlyList<GenericRecord> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="rows"/> into <paramref name="table"/> (tagged with <paramref name="generation"/> in a
+    /// batch table). Rows of an output without a key are appended by COPY straight into the table: staging
+    /// them first would only copy every row a second time. Keyed rows go through the staging table and
+    /// an <c>INSERT ... ON CONFLICT</c> that merges them (<see cref="MergeStageAsync"/>).
+    /// </summary>
+    private static async Task WriteRowsAsync(NpgsqlConnection connection, ServingOutputDefinition output, string table,
+        long? generation, IReadOnlyList<GenericRecord> rows, CancellationToken cancellationToken)
+    {
+        var fields = output.Schema.Fields;
+        var columns = string.Join(", ", fields.Select(f => Q(f.Name)));
+        if (output.Keys.Count == 0)
+        {
+            var target = $"{ServingMigrations.Schema}.{Q(table)}";
+            var targetColumns = generation is null ? columns : $"{GenerationColumn}, {columns}";
+            await CopyAsync(connection, output, $"COPY {target} ({targetColumns}) FROM STDIN (FORMAT BINARY)", rows, generation, ordinal: false, cancellationToken);
+            return;
+        }
+
+        await ServingMigrations.ExecuteAsync(connection, $"""
+            CREATE TEMP TABLE IF NOT EXISTS {Stage(output)} ({string.Join(", ", fields.Select(f => $"{Q(f.Name)} {PostgresTypeMap.Of(f.Schema).SqlType}"))}, _ord bigint) ON COMMIT DROP;
+            TRUNCATE {Stage(output)};
+            """, cancellationToken);
+        await CopyAsync(connection, output, $"COPY {Stage(output)} ({columns}, _ord) FROM STDIN (FORMAT BINARY)", rows, null, ordinal: true, cancellationToken);
+        await MergeStageAsync(connection, output, table, generation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the binary COPY <paramref name="copy"/>: per row the generation (when given), the output's
+    /// columns, and the row's index in the write (when <paramref name="ordinal"/>; the merge orders by it).
+    /// </summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, ServingOutputDefinition output, string copy,
+        IReadOnlyList<GenericRecord> rows, long? generation, bool ordinal, CancellationToken cancellationToken)
     {
         var fields = output.Schema.Fields;
         var types = fields.Select(f => PostgresTypeMap.Of(f.Schema)).ToArray();
-        await ServingMigrations.ExecuteAsync(connection, $"""
-            CREATE TEMP TABLE IF NOT EXISTS {Stage(output)} ({string.Join(", ", fields.Select((f, i) => $"{Q(f.Name)} {types[i].SqlType}"))}, _ord bigint) ON COMMIT DROP;
-            TRUNCATE {Stage(output)};
-            """, cancellationToken);
-        var copy = $"COPY {Stage(output)} ({string.Join(", ", fields.Select(f => Q(f.Name)))}, _ord) FROM STDIN (FORMAT BINARY)";
         await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
         for (var row = 0; row < rows.Count; row++)
         {
             var record = rows[row];
             await importer.StartRowAsync(cancellationToken);
+            if (generation is { } g)
+            {
+                await importer.WriteAsync(g, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+            }
+
             for (var i = 0; i < fields.Count; i++)
             {
                 var value = record[fields[i].Position];
@@ -265,15 +294,37 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
                         $"Serving output '{output.Name}', row {row}, column '{fields[i].Name}': value {ValueEquality.Format(value)} cannot be stored as {types[i].SqlType}: {e.Message}", e);
                 }
 
-                await importer.WriteAsync(converted, types[i].DbType, cancellationToken);
+                await WriteValueAsync(importer, converted, types[i].DbType, cancellationToken);
             }
 
-            await importer.WriteAsync((long)row, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+            if (ordinal)
+            {
+                await importer.WriteAsync((long)row, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+            }
         }
 
         await importer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Writes one value through its CLR type, so Npgsql picks the writer for that type statically instead
+    /// of dispatching on the runtime type of a boxed <see cref="object"/> for every value.
+    /// </summary>
+    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object value, NpgsqlTypes.NpgsqlDbType type,
+        CancellationToken cancellationToken) => value switch
+    {
+        long v => importer.WriteAsync(v, type, cancellationToken),
+        int v => importer.WriteAsync(v, type, cancellationToken),
+        double v => importer.WriteAsync(v, type, cancellationToken),
+        float v => importer.WriteAsync(v, type, cancellationToken),
+        bool v => importer.WriteAsync(v, type, cancellationToken),
+        string v => importer.WriteAsync(v, type, cancellationToken),
+        DateTime v => importer.WriteAsync(v, type, cancellationToken),
+        decimal v => importer.WriteAsync(v, type, cancellationToken),
+        _ => importer.WriteAsync(value, type, cancellationToken),
+    };
+
+    /// <summary>Upserts the staged rows of a keyed output into <paramref name="table"/>, merging by key.</summary>
     private static async Task MergeStageAsync(NpgsqlConnection connection, ServingOutputDefinition output, string table,
         long? generation, CancellationToken cancellationToken)
     {
@@ -283,25 +334,18 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
         var insertColumns = generation is null ? columns : $"{GenerationColumn}, {columns}";
         var selectColumns = generation is null ? columns : $"{generation}, {columns}";
         var sql = new StringBuilder();
-        if (output.Keys.Count == 0)
-        {
-            sql.Append($"INSERT INTO {target} ({insertColumns}) SELECT {selectColumns} FROM {Stage(output)} ORDER BY _ord");
-        }
-        else
-        {
-            var keys = string.Join(", ", output.Keys.Select(Q));
-            var replaceOnly = fields.All(f => output.MergeOf(f.Name) == ColumnMerge.Replace);
-            // Two rows of one key in one write: with replace semantics the last one wins; aggregate
-            // partial states must already be combined per key (PostgreSQL then reports the duplicate).
-            var source = replaceOnly
-                ? $"SELECT DISTINCT ON ({keys}) {selectColumns} FROM {Stage(output)} ORDER BY {keys}, _ord DESC"
-                : $"SELECT {selectColumns} FROM {Stage(output)}";
-            var conflict = generation is null ? keys : $"{GenerationColumn}, {keys}";
-            var updates = fields.Where(f => !output.Keys.Contains(f.Name))
-                .Select(f => $"{Q(f.Name)} = {MergeSql(output, f.Name)}").ToList();
-            sql.Append($"INSERT INTO {target} AS t ({insertColumns}) {source} ON CONFLICT ({conflict}) ");
-            sql.Append(updates.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", updates)}");
-        }
+        var keys = string.Join(", ", output.Keys.Select(Q));
+        var replaceOnly = fields.All(f => output.MergeOf(f.Name) == ColumnMerge.Replace);
+        // Two rows of one key in one write: with replace semantics the last one wins; aggregate
+        // partial states must already be combined per key (PostgreSQL then reports the duplicate).
+        var source = replaceOnly
+            ? $"SELECT DISTINCT ON ({keys}) {selectColumns} FROM {Stage(output)} ORDER BY {keys}, _ord DESC"
+            : $"SELECT {selectColumns} FROM {Stage(output)}";
+        var conflict = generation is null ? keys : $"{GenerationColumn}, {keys}";
+        var updates = fields.Where(f => !output.Keys.Contains(f.Name))
+            .Select(f => $"{Q(f.Name)} = {MergeSql(output, f.Name)}").ToList();
+        sql.Append($"INSERT INTO {target} AS t ({insertColumns}) {source} ON CONFLICT ({conflict}) ");
+        sql.Append(updates.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", updates)}");
 
         await ServingMigrations.ExecuteAsync(connection, sql.ToString(), cancellationToken);
     }

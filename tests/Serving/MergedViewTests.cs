@@ -158,6 +158,30 @@ public sealed class MergedViewTests
     }
 
     [Fact]
+    public async Task Output_without_a_key_appends_every_row_in_both_layers()
+    {
+        await using var db = await ServingDatabase.CreateAsync();
+        await using var dataSource = await MigratedAsync(db.ConnectionString);
+        var store = new ServingStore(dataSource);
+        var output = new ServingOutputDefinition("page_log", ServingTestData.Schema, [], "window_start");
+        await store.EnsureOutputAsync(output);
+
+        // The same row twice and again in a second write: appends keep all three.
+        await store.WriteSpeedAsync(output, [Row("home", 5, 1), Row("home", 5, 1)], [new SourcePosition("clicks", 0, 2)]);
+        await store.WriteSpeedAsync(output, [Row("home", 5, 1), Row("cart", 6, 7)], [new SourcePosition("clicks", 0, 4)]);
+        (await ReadViewAsync(dataSource, "page_log")).Select(r => (r.Page, r.Views)).Should().Equal(("cart", 7L), ("home", 1L), ("home", 1L), ("home", 1L));
+
+        // Two swaps, each in two chunks: only the current generation is in the view.
+        await store.SwapBatchAsync(output, Chunks([Row("home", 0, 10)], [Row("home", 0, 10), Row("home", 1, 11)]), Minute(2), []);
+        await store.SwapBatchAsync(output, Chunks([Row("home", 0, 20)], [Row("home", 1, 21)]), Minute(3), []);
+        (await ReadViewAsync(dataSource, "page_log")).Select(r => (r.Page, r.Window, r.Views)).Should().Equal(
+            ("cart", Minute(6), 7L), ("home", Minute(0), 20L), ("home", Minute(1), 21L),
+            ("home", Minute(5), 1L), ("home", Minute(5), 1L), ("home", Minute(5), 1L));
+        (await ScalarAsync(dataSource, "SELECT count(DISTINCT _generation) FROM serving.page_log_batch")).Should().Be(1);
+        (await store.ReadPositionsAsync("page_log")).Should().Equal(new SourcePosition("clicks", 0, 4));
+    }
+
+    [Fact]
     public async Task Appending_output_maps_model_types_to_postgres_types()
     {
         await using var db = await ServingDatabase.CreateAsync();
