@@ -10,6 +10,8 @@ using Streams.Formats.Avro;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet;
 
+using Streams.Testing;
+
 namespace Streams.Benchmarks;
 
 /// <summary>
@@ -21,8 +23,6 @@ namespace Streams.Benchmarks;
 /// </summary>
 public sealed class CrawlBenchmark : IBenchmark
 {
-    private const string BenchVariable = "STREAMS_BENCH_POSTGRES";
-    private const string TestVariable = "STREAMS_TEST_POSTGRES";
     private const int RowsPerFile = 4;
 
     private static readonly string[] Tables = ["events", "orders", "clicks", "metrics"];
@@ -63,18 +63,12 @@ public sealed class CrawlBenchmark : IBenchmark
             return 2;
         }
 
-        var server = Environment.GetEnvironmentVariable(BenchVariable) is { Length: > 0 } bench ? bench
-            : Environment.GetEnvironmentVariable(TestVariable) is { Length: > 0 } test ? test : null;
-        if (server is null)
+        if (!BenchPostgres.TryConfigure("crawl"))
         {
-            Console.Error.WriteLine($"The crawl benchmark needs PostgreSQL: set {BenchVariable} (or {TestVariable}) to a connection " +
-                "string of a server where the user may create databases, e.g. " +
-                $"export {BenchVariable}='Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres'");
             return 2;
         }
 
         var lake = Directory.CreateTempSubdirectory("crawl-bench-").FullName;
-        var database = "bench_crawl_" + Guid.NewGuid().ToString("N")[..12];
         try
         {
             Console.WriteLine($"crawl benchmark: {files:N0} files in {partitions:N0} partitions ({Tables.Length} tables: json, csv, avro, parquet), lake {lake}");
@@ -91,14 +85,8 @@ public sealed class CrawlBenchmark : IBenchmark
                 Console.WriteLine($"  walk + read all bytes: {count:N0} files, {read / 1e6:F1} MB in {elapsed.TotalMilliseconds:F0} ms");
             }
 
-            await using (var admin = new NpgsqlConnection(server))
-            {
-                await admin.OpenAsync(cancellationToken);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+            await using var database = await TestPostgres.CreateDatabaseAsync(cancellationToken);
+            var connectionString = database.ConnectionString;
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             var store = new CatalogStore(dataSource, new SecretProtector(null));
             await store.MigrateAsync(cancellationToken);
@@ -126,14 +114,6 @@ public sealed class CrawlBenchmark : IBenchmark
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await using (var admin = new NpgsqlConnection(server))
-            {
-                await admin.OpenAsync(CancellationToken.None);
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-
             Directory.Delete(lake, recursive: true);
         }
     }

@@ -7,6 +7,8 @@ using Streams.Pipelines;
 using Streams.Pipelines.Specs;
 using Streams.Serving;
 
+using Streams.Testing;
+
 namespace Streams.Benchmarks;
 
 /// <summary>
@@ -18,8 +20,6 @@ namespace Streams.Benchmarks;
 /// </summary>
 public sealed class PipelinesBenchmark : IBenchmark
 {
-    private const string PostgresVariable = "STREAMS_BENCH_POSTGRES";
-    private const string TestPostgresVariable = "STREAMS_TEST_POSTGRES";
 
     public string Name => "pipelines";
 
@@ -137,19 +137,9 @@ public sealed class PipelinesBenchmark : IBenchmark
             }
         }
 
-        string? server = null;
-        if (runServing)
+        if (runServing && !BenchPostgres.TryConfigure("pipelines (serving part; --transforms-only skips it)"))
         {
-            server = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } b ? b
-                : Environment.GetEnvironmentVariable(TestPostgresVariable) is { Length: > 0 } t ? t : null;
-            if (server is null)
-            {
-                Console.Error.WriteLine(
-                    $"The serving part needs PostgreSQL: set {PostgresVariable} (or {TestPostgresVariable}) to an Npgsql connection string " +
-                    "of a server where the user may create databases, e.g. export STREAMS_TEST_POSTGRES=\"$(cat /tmp/devpg.conn)\"; " +
-                    "or pass --transforms-only.");
-                return 2;
-            }
+            return 2;
         }
 
         var summary = new List<string>();
@@ -169,7 +159,7 @@ public sealed class PipelinesBenchmark : IBenchmark
 
         if (runServing)
         {
-            summary.AddRange(await RunServingAsync(server!, rows, batchSize, cancellationToken));
+            summary.AddRange(await RunServingAsync(rows, batchSize, cancellationToken));
         }
 
         Console.WriteLine();
@@ -231,7 +221,7 @@ public sealed class PipelinesBenchmark : IBenchmark
         return (label, output, measure);
     }
 
-    private static async Task<List<string>> RunServingAsync(string server, long rows, int batchSize, CancellationToken cancellationToken)
+    private static async Task<List<string>> RunServingAsync(long rows, int batchSize, CancellationToken cancellationToken)
     {
         // The rows served are the plain pipeline's output, generated before any timing.
         var runner = new PipelineRunner(PipelineSpecLoader.Parse(TransformSpec, "bench"), PipelineMode.Batch);
@@ -266,19 +256,12 @@ public sealed class PipelinesBenchmark : IBenchmark
         }
 
         var directory = Directory.CreateTempSubdirectory("streams-pipelines-bench-").FullName;
-        var database = "streams_bench_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        await using var database = await TestPostgres.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
         try
         {
             Console.WriteLine();
-            Console.WriteLine($"serving writes: {rows:N0} rows x {schema!.Fields.Count} columns in batches of {batchSize:N0}, database {database}");
+            Console.WriteLine($"serving writes: {rows:N0} rows x {schema!.Fields.Count} columns in batches of {batchSize:N0}, database {database.Name}");
             var csv = Path.Combine(directory, "rows.csv");
             WriteCsv(csv, schema, batches);
             Console.WriteLine($"  wrote {csv} ({new FileInfo(csv).Length / 1e6:F1} MB) for psql");
@@ -357,14 +340,6 @@ public sealed class PipelinesBenchmark : IBenchmark
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await using (var admin = new NpgsqlConnection(server))
-            {
-                await admin.OpenAsync(CancellationToken.None);
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-
             Directory.Delete(directory, recursive: true);
         }
     }

@@ -20,7 +20,6 @@ namespace Streams.Benchmarks;
 /// </summary>
 public sealed partial class RegistryBenchmark : IBenchmark
 {
-    private const string PostgresVariable = "STREAMS_BENCH_POSTGRES";
     private const int Connections = 32;
 
     /// <inheritdoc />
@@ -51,16 +50,8 @@ public sealed partial class RegistryBenchmark : IBenchmark
             }
         }
 
-        // The benchmark's own PostgreSQL wins; the test cluster's variable works too (TestPostgres reads it).
-        if (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } own)
+        if (!BenchPostgres.TryConfigure("registry"))
         {
-            Environment.SetEnvironmentVariable(TestPostgres.Variable, own);
-        }
-        else if (Environment.GetEnvironmentVariable(TestPostgres.Variable) is not { Length: > 0 })
-        {
-            Console.Error.WriteLine(
-                $"The registry benchmark needs a PostgreSQL server where it may create a throwaway database: set {PostgresVariable} " +
-                $"(or {TestPostgres.Variable}) to the connection string of a server where it may create databases, e.g. the postgres line `streams dev` prints.");
             return 2;
         }
 
