@@ -19,8 +19,6 @@ public static class AvroLogicalValues
 {
     private const long TicksPerMicrosecond = 10;
     private const long TicksPerMillisecond = 10_000;
-    private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
-    private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
 
     /// <summary>
     /// The logical value of <paramref name="underlying"/>, the decoded value of <paramref name="schema"/>'s
@@ -39,7 +37,7 @@ public static class AvroLogicalValues
 
         return (logical.Name, underlying) switch
         {
-            (LogicalType.DecimalName, byte[] bytes) => DecimalFromBytes(bytes, logical.Scale),
+            (LogicalType.DecimalName, byte[] bytes) => AvroLogical.DecimalFromBytes(bytes, logical.Scale),
             (LogicalType.UuidName, string s) => UuidFromString(s, path),
             (LogicalType.UuidName, byte[] bytes) => new Guid(bytes, bigEndian: true),
             (LogicalType.DateName, int days) => DateFromDays(days, path),
@@ -80,13 +78,13 @@ public static class AvroLogicalValues
             (LogicalType.DecimalName, decimal d) => DecimalToBytes(DecimalValue.FromDecimal(d), logical, fixedSize, path),
             (LogicalType.UuidName, Guid g) when fixedSize is null => g.ToString("D"),
             (LogicalType.UuidName, Guid g) => g.ToByteArray(bigEndian: true),
-            (LogicalType.DateName, DateOnly d) => d.DayNumber - EpochDayNumber,
+            (LogicalType.DateName, DateOnly d) => AvroLogical.DaysFromDate(d),
             (LogicalType.TimeMillisName, TimeOnly t) => (int)(t.Ticks / TicksPerMillisecond),
             (LogicalType.TimeMicrosName, TimeOnly t) => t.Ticks / TicksPerMicrosecond,
-            (LogicalType.TimestampMillisName, DateTime t) => FloorDiv(Utc(t).Ticks - EpochTicks, TicksPerMillisecond),
-            (LogicalType.TimestampMicrosName, DateTime t) => FloorDiv(Utc(t).Ticks - EpochTicks, TicksPerMicrosecond),
-            (LogicalType.LocalTimestampMillisName, DateTime t) => FloorDiv(t.Ticks - EpochTicks, TicksPerMillisecond),
-            (LogicalType.LocalTimestampMicrosName, DateTime t) => FloorDiv(t.Ticks - EpochTicks, TicksPerMicrosecond),
+            (LogicalType.TimestampMillisName, DateTime t) => AvroLogical.FloorDiv(Utc(t).Ticks - AvroLogical.EpochTicks, TicksPerMillisecond),
+            (LogicalType.TimestampMicrosName, DateTime t) => AvroLogical.FloorDiv(Utc(t).Ticks - AvroLogical.EpochTicks, TicksPerMicrosecond),
+            (LogicalType.LocalTimestampMillisName, DateTime t) => AvroLogical.FloorDiv(t.Ticks - AvroLogical.EpochTicks, TicksPerMillisecond),
+            (LogicalType.LocalTimestampMicrosName, DateTime t) => AvroLogical.FloorDiv(t.Ticks - AvroLogical.EpochTicks, TicksPerMicrosecond),
             (LogicalType.TimestampNanosName or LogicalType.LocalTimestampNanosName, long ns) => ns,
             (LogicalType.TimestampNanosName or LogicalType.LocalTimestampNanosName, int ns) => (long)ns,
             (LogicalType.DurationName, DurationValue d) => DurationToBytes(d),
@@ -128,7 +126,7 @@ public static class AvroLogicalValues
     /// <summary>The date <paramref name="days"/> days after 1970-01-01.</summary>
     public static DateOnly DateFromDays(int days, string path = "")
     {
-        var dayNumber = (long)EpochDayNumber + days;
+        var dayNumber = (long)AvroLogical.EpochDayNumber + days;
         return dayNumber is < 0 or > 3_652_058
             ? throw new AvroValueException($"Date {days} days from the epoch is outside the years 1 to 9999.", path)
             : DateOnly.FromDayNumber((int)dayNumber);
@@ -141,28 +139,23 @@ public static class AvroLogicalValues
 
     private static DateTime TimestampFromTicks(long units, long ticksPerUnit, DateTimeKind kind, string path)
     {
-        if (units < (DateTime.MinValue.Ticks - EpochTicks) / ticksPerUnit
-            || units > (DateTime.MaxValue.Ticks - EpochTicks) / ticksPerUnit)
+        if (units < (DateTime.MinValue.Ticks - AvroLogical.EpochTicks) / ticksPerUnit
+            || units > (DateTime.MaxValue.Ticks - AvroLogical.EpochTicks) / ticksPerUnit)
         {
             throw new AvroValueException(
                 $"Timestamp {units} {(ticksPerUnit == TicksPerMillisecond ? "ms" : "µs")} from the epoch is outside the years 1 to 9999.",
                 path);
         }
 
-        return new DateTime(EpochTicks + units * ticksPerUnit, kind);
+        return new DateTime(AvroLogical.EpochTicks + units * ticksPerUnit, kind);
     }
 
     private static DateTime Utc(DateTime t) => t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t;
-
-    private static long FloorDiv(long a, long b) => (a / b) - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
 
     private static Guid UuidFromString(string s, string path) =>
         Guid.TryParseExact(s, "D", out var guid)
             ? guid
             : throw new AvroValueException($"\"{s}\" is not a UUID in the 8-4-4-4-12 hex form.", path);
-
-    private static DecimalValue DecimalFromBytes(byte[] bytes, int scale) =>
-        new(new BigInteger(bytes, isUnsigned: false, isBigEndian: true), scale);
 
     private static byte[] DecimalToBytes(DecimalValue value, LogicalType logical, int? fixedSize, string path)
     {
