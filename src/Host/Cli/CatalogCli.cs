@@ -26,17 +26,12 @@ internal sealed class CatalogCli : IAsyncDisposable
     public static async Task<CatalogCli> OpenAsync(CancellationToken cancellationToken)
     {
         var configuration = StreamsConfiguration.Load();
-        var options = StreamsOptions.Bind(configuration);
-        if (string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
-        {
-            throw new InvalidOperationException(
-                "The catalog needs Streams:Postgres:ConnectionString (STREAMS__POSTGRES__CONNECTIONSTRING); under `streams dev` " +
-                "use the postgres connection string it prints.");
-        }
+        var options = StreamsConfiguration.BindOptions(configuration);
+        var connectionString = PostgresConnection.Require(options);
 
         var catalog = new CatalogOptions();
         configuration.GetSection(CatalogOptions.Section).Bind(catalog);
-        var dataSource = NpgsqlDataSource.Create(options.Postgres.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new CatalogStore(dataSource, new SecretProtector(catalog.SecretKey));
         await store.MigrateAsync(cancellationToken);
         return new CatalogCli(options, dataSource, store);

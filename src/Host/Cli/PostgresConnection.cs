@@ -20,17 +20,17 @@ internal static class PostgresConnection
     public static NpgsqlDataSource Open(ParseResult result, Option<string?> option)
     {
         var connectionString = result.GetValue(option);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = StreamsConfiguration.LoadOptions().Postgres.ConnectionString;
-        }
-
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                "No PostgreSQL connection: pass --postgres \"Host=...;Database=...;Username=...\" or set Streams:Postgres:ConnectionString.");
-        }
-
-        return NpgsqlDataSource.Create(connectionString);
+        return NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString)
+            ? Require(StreamsConfiguration.LoadOptions())
+            : connectionString);
     }
+
+    /// <summary>The configured connection string; throws with the ways to set one when it is empty.</summary>
+    public static string Require(StreamsOptions options) =>
+        string.IsNullOrWhiteSpace(options.Postgres.ConnectionString)
+            ? throw new InvalidOperationException(
+                "No PostgreSQL connection: pass --postgres \"Host=...;Database=...;Username=...\" where the command takes it, " +
+                "set Streams:Postgres:ConnectionString (STREAMS__POSTGRES__CONNECTIONSTRING), or run the command in the directory " +
+                "where `streams dev` runs.")
+            : options.Postgres.ConnectionString;
 }

@@ -36,9 +36,13 @@ public static class StreamsConfiguration
 
     /// <summary>Loads, binds and validates <see cref="StreamsOptions"/>.</summary>
     /// <exception cref="StreamsConfigurationException">A value does not bind or cannot be used; the message names the setting.</exception>
-    public static StreamsOptions LoadOptions(bool includeRunningDevStack = true)
+    public static StreamsOptions LoadOptions(bool includeRunningDevStack = true) => BindOptions(Load(includeRunningDevStack));
+
+    /// <summary>Binds and validates <see cref="StreamsOptions"/> from an already loaded configuration.</summary>
+    /// <exception cref="StreamsConfigurationException">A value does not bind or cannot be used; the message names the setting.</exception>
+    public static StreamsOptions BindOptions(IConfiguration configuration)
     {
-        var options = StreamsOptionsValidator.Bind(Load(includeRunningDevStack));
+        var options = StreamsOptionsValidator.Bind(configuration);
         StreamsOptionsValidator.ThrowIfInvalid(options);
         return options;
     }
