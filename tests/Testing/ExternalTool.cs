@@ -16,6 +16,20 @@ public static class ExternalTool
         string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null,
         TimeSpan? timeout = null)
     {
+        var result = await RunUncheckedAsync(fileName, arguments, stdin, workingDirectory, environment, timeout);
+        return result.Exit == 0
+            ? result.Out
+            : throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {result.Exit}: {result.Err}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> like <see cref="RunAsync"/> but returns its exit code and both outputs
+    /// whatever the exit code, for tests that assert a failure.
+    /// </summary>
+    public static async Task<ToolResult> RunUncheckedAsync(string fileName, IEnumerable<string> arguments, string? stdin = null,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null)
+    {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
@@ -54,13 +68,7 @@ public static class ExternalTool
             throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish in time.");
         }
 
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{fileName} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
+        return new ToolResult(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>The repository root (the folder holding Streams.sln), for tools installed under it.</summary>
@@ -78,3 +86,6 @@ public static class ExternalTool
         }
     }
 }
+
+/// <summary>What an external program returned and printed.</summary>
+public sealed record ToolResult(int Exit, string Out, string Err);

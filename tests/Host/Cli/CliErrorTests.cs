@@ -57,35 +57,14 @@ public sealed class CliErrorTests
             .And.Contain("STREAMS__LAKE__ROOT");
     }
 
-    private static async Task<CliResult> RunAsync(string[] arguments, Dictionary<string, string>? environment = null)
+    private static async Task<ToolResult> RunAsync(string[] arguments, Dictionary<string, string>? environment = null)
     {
         // Run from an empty directory so that no appsettings.json or .streams/dev.json of the checkout applies.
         var directory = Directory.CreateTempSubdirectory("streams-cli-");
         try
         {
-            var info = new System.Diagnostics.ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = directory.FullName,
-            };
-            info.ArgumentList.Add(Streams);
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            foreach (var (key, value) in environment ?? [])
-            {
-                info.Environment[key] = value;
-            }
-
-            using var process = System.Diagnostics.Process.Start(info)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return new CliResult(process.ExitCode, await output, await error);
+            return await ExternalTool.RunUncheckedAsync("dotnet", [Streams, .. arguments], workingDirectory: directory.FullName,
+                environment: environment, timeout: TimeSpan.FromSeconds(60));
         }
         finally
         {
