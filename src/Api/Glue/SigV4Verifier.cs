@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Streams.Catalog;
 
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Api.Glue;
 
 /// <summary>
 /// Verifies AWS Signature Version 4 on a request (AWS General Reference, "Signature Version 4 signing

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Streams.Registry;
 using Streams.Registry.Formats;
 
-namespace Streams.Registry;
+namespace Streams.Api.Registry;
 
 /// <summary>Registers the schema registry with dependency injection.</summary>
 public static class SchemaRegistryServiceCollectionExtensions

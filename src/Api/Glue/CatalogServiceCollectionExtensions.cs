@@ -2,11 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Streams.Catalog;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
 
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Api.Glue;
 
 /// <summary>Registers the catalog, its crawlers and the Glue API's services.</summary>
 public static class CatalogServiceCollectionExtensions

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Streams.Registry;
+using Streams.Registry.Rest;
 
-namespace Streams.Registry.Api;
+namespace Streams.Api.Registry;
 
 /// <summary>
 /// A JSON answer in the content type the caller accepts: <c>application/vnd.schemaregistry.v1+json</c> unless

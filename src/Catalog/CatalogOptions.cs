@@ -1,4 +1,4 @@
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Catalog;
 
 /// <summary>Catalog settings, bound from <c>Streams:Catalog</c>.</summary>
 public sealed class CatalogOptions

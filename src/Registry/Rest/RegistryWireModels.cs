@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Streams.Registry.Api;
+namespace Streams.Registry.Rest;
 
 // The JSON bodies of Confluent's Schema Registry API, shared by the server endpoints and the client.
 // Their property names are the API's, which mixes camelCase and snake_case.

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Streams.Registry.Api;
+namespace Streams.Registry.Rest;
 
 /// <summary>The content types and JSON settings of the registry API.</summary>
 public static class RegistryMediaTypes
@@ -15,9 +15,6 @@ public static class RegistryMediaTypes
 
     /// <summary>Plain JSON, also accepted.</summary>
     public const string ApplicationJson = "application/json";
-
-    /// <summary>Request content types the API accepts (Confluent also takes octet-stream from old clients).</summary>
-    internal static readonly string[] AcceptedRequestTypes = [V1Json, Json, ApplicationJson, "application/octet-stream"];
 
     /// <summary>
     /// Serializer options for the wire models: nulls are omitted and schema texts keep their quotes as <c>\"</c>

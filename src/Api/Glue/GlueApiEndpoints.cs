@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Streams.Catalog;
 using Streams.Catalog.Model;
 using Streams.Catalog.Storage;
 
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Api.Glue;
 
 /// <summary>
 /// The Glue-compatible HTTP endpoint: AWS JSON 1.1 at <c>POST /</c>, the operation named by the

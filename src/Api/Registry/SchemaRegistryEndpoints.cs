@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Streams.Registry;
+using Streams.Registry.Rest;
 
-namespace Streams.Registry.Api;
+namespace Streams.Api.Registry;
 
 /// <summary>
 /// The REST API of Confluent Schema Registry (same paths, bodies, status and error codes) over
@@ -20,6 +22,10 @@ public static class SchemaRegistryEndpoints
 
     /// <summary>The default path: <c>/registry</c>.</summary>
     public const string DefaultPathBase = "/registry";
+
+    /// <summary>Request content types the API accepts (Confluent also takes octet-stream from old clients).</summary>
+    private static readonly string[] AcceptedRequestTypes =
+        [RegistryMediaTypes.V1Json, RegistryMediaTypes.Json, RegistryMediaTypes.ApplicationJson, "application/octet-stream"];
 
     /// <summary>
     /// Maps the registry API under <paramref name="pathBase"/>; <c>null</c> reads <c>Streams:Registry:PathBase</c>
@@ -208,7 +214,7 @@ public static class SchemaRegistryEndpoints
     {
         var contentType = http.Request.ContentType;
         if (!string.IsNullOrEmpty(contentType)
-            && !RegistryMediaTypes.AcceptedRequestTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+            && !AcceptedRequestTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
         {
             throw new SchemaRegistryException(StatusCodes.Status415UnsupportedMediaType, 415,
                 $"Unsupported content type '{contentType}'; send {RegistryMediaTypes.V1Json} or {RegistryMediaTypes.ApplicationJson}.");

@@ -1,8 +1,9 @@
+using Streams.Catalog;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Model;
 using Streams.Catalog.Store;
 
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Api.Glue;
 
 /// <summary>
 /// The Glue operations the API serves, by name, with request and response shapes as in the AWS Glue API

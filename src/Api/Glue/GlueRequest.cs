@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Streams.Catalog;
 using Streams.Catalog.Model;
 
-namespace Streams.Catalog.GlueApi;
+namespace Streams.Api.Glue;
 
 /// <summary>The JSON body of one Glue API call, with typed access to its members.</summary>
 public sealed class GlueRequest(string operation, JsonElement body)

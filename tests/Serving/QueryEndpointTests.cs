@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Streams.Host.Api;
-using Streams.Host.Configuration;
+using Streams.Api.Query;
 using Streams.Serving;
 using Streams.Testing;
 
-namespace Streams.Host.Tests.Api;
+namespace Streams.Serving.Tests;
 
 /// <summary><c>POST /query</c> on Kestrel against real PostgreSQL.</summary>
 public sealed class QueryEndpointTests : IAsyncLifetime
@@ -20,9 +20,8 @@ public sealed class QueryEndpointTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
-        var options = new StreamsOptions();
-        options.Postgres.ConnectionString = _database.ConnectionString;
-        _server = await TestWebServer.StartAsync(null, app => app.MapQuery(options));
+        var connectionString = _database.ConnectionString;
+        _server = await TestWebServer.StartAsync(builder => builder.Services.AddServingQuery(connectionString), app => app.MapQuery());
         _client = new HttpClient { BaseAddress = new Uri(_server.Url) };
     }
 

@@ -2,12 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
-using Streams.Host.Configuration;
-using Streams.Serving;
+using Microsoft.Extensions.DependencyInjection;
 using Streams.Serving.Query;
 
-namespace Streams.Host.Api;
+namespace Streams.Api.Query;
 
 /// <summary>
 /// <c>POST /query</c>: read-only SQL over the serving views. The body is JSON
@@ -17,18 +15,14 @@ namespace Streams.Host.Api;
 /// </summary>
 public static class QueryEndpoints
 {
-    /// <summary>Maps <c>POST /query</c>.</summary>
-    public static IEndpointRouteBuilder MapQuery(this IEndpointRouteBuilder endpoints, StreamsOptions options)
+    /// <summary>Maps <c>POST /query</c>. Needs the services of <see cref="QueryServiceCollectionExtensions.AddServingQuery"/>.</summary>
+    public static IEndpointRouteBuilder MapQuery(this IEndpointRouteBuilder endpoints)
     {
-        var query = new Lazy<Task<ServingQuery>>(async () =>
-        {
-            var admin = NpgsqlDataSource.Create(options.Postgres.ConnectionString);
-            await ServingMigrations.EnsureAppliedAsync(admin);
-            return await ServingQuery.CreateAsync(admin);
-        });
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var source = endpoints.ServiceProvider.GetRequiredService<ServingQuerySource>();
         endpoints.MapPost("/query", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
-            if (string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
+            if (!source.IsConfigured)
             {
                 return Results.Json(new { error = "Streams:Postgres:ConnectionString is not configured." }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
@@ -59,7 +53,7 @@ public static class QueryEndpoints
 
             try
             {
-                var result = await (await query.Value).ExecuteAsync(sql, cancellationToken);
+                var result = await (await source.GetAsync()).ExecuteAsync(sql, cancellationToken);
                 return format switch
                 {
                     "csv" => Results.Text(QueryResultFormatter.Csv(result), "text/csv"),
