@@ -89,7 +89,7 @@ public static class ConsumeCommand
 
         if (table is not null)
         {
-            AnsiConsole.Write(table);
+            KafkaCli.Out().Write(table);
         }
 
         await Console.Out.FlushAsync(CancellationToken.None);

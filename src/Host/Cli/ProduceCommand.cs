@@ -60,7 +60,18 @@ public static class ProduceCommand
         try
         {
             var producer = new FileProducer(KafkaCli.Clients(), KafkaCli.Registry(registryUrl));
-            void Rejected(RejectedRecord record) => err.WriteLine("rejected: " + record);
+            void Rejected(RejectedRecord record)
+            {
+                if (interactive)
+                {
+                    err.WriteLine("rejected: " + record);
+                }
+                else
+                {
+                    Console.Error.WriteLine("rejected: " + record);
+                }
+            }
+
             if (interactive)
             {
                 result = await err.Progress().AutoClear(true)
@@ -77,7 +88,7 @@ public static class ProduceCommand
             }
             else
             {
-                var last = DateTime.MinValue;
+                var last = DateTime.UtcNow;
                 result = await producer.ProduceAsync(options, Rejected, p =>
                 {
                     if (DateTime.UtcNow - last >= TimeSpan.FromSeconds(5))
@@ -98,7 +109,7 @@ public static class ProduceCommand
         table.AddRow(Markup.Escape(result.Topic), Markup.Escape(result.Subject), Text(result.SchemaId), Text(result.Records), Text(result.Rejected),
             Text(result.Failed), Text(result.Bytes), result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             result.RecordsPerSecond.ToString("0", CultureInfo.InvariantCulture));
-        AnsiConsole.Write(table);
+        KafkaCli.Out().Write(table);
         if (result.FirstFailure is { } failure)
         {
             await Console.Error.WriteLineAsync($"streams produce: {result.Failed} record(s) were not delivered: {failure}");

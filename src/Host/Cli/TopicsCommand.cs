@@ -52,7 +52,7 @@ public static class TopicsCommand
                 table.AddRow(Markup.Escape(t.Name), Text(t.Partitions), Text(t.ReplicationFactor));
             }
 
-            AnsiConsole.Write(table);
+            KafkaCli.Out().Write(table);
             return 0;
         }));
         return command;
@@ -104,14 +104,14 @@ public static class TopicsCommand
             var query = string.Concat((r.GetValue(groups) ?? []).Select((g, i) => (i == 0 ? "?" : "&") + "group=" + Uri.EscapeDataString(g)));
             var topic = await ReadAsync<TopicDescription>(
                 await http.GetAsync($"kafka/topics/{Uri.EscapeDataString(r.GetValue(name)!)}{query}", ct), ct);
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(topic.Name)}[/]  {topic.Partitions.Count} partition(s), {topic.Records} record(s)");
+            Console.WriteLine($"{topic.Name}: {topic.Partitions.Count} partition(s), {topic.Records} record(s)");
             var partitions = new Table().AddColumns("Partition", "Leader", "Replicas", "In sync", "Low", "High");
             foreach (var p in topic.Partitions)
             {
                 partitions.AddRow(Text(p.Id), Text(p.Leader), string.Join(',', p.Replicas), string.Join(',', p.InSyncReplicas), Text(p.Low), Text(p.High));
             }
 
-            AnsiConsole.Write(partitions);
+            KafkaCli.Out().Write(partitions);
             if (topic.Configs is { Count: > 0 })
             {
                 var configs = new Table().AddColumns("Config", "Value");
@@ -120,7 +120,7 @@ public static class TopicsCommand
                     configs.AddRow(Markup.Escape(key), Markup.Escape(value));
                 }
 
-                AnsiConsole.Write(configs);
+                KafkaCli.Out().Write(configs);
             }
 
             if (topic.Groups is { Count: > 0 })
@@ -139,12 +139,12 @@ public static class TopicsCommand
                     }
                 }
 
-                AnsiConsole.Write(lag);
+                KafkaCli.Out().Write(lag);
             }
 
             foreach (var missing in topic.Unavailable)
             {
-                AnsiConsole.MarkupLine("not available: " + Markup.Escape(missing));
+                Console.WriteLine("not available: " + missing);
             }
 
             return 0;

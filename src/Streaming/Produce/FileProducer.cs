@@ -353,7 +353,7 @@ public sealed class FileProducer
         private long _bytes;
         private long _failed;
         private long _handedOff;
-        private TimeSpan _lastReport = TimeSpan.MinValue;
+        private TimeSpan? _lastReport;
         private double _fraction;
 
         public FileProduceOptions Options => options;
@@ -438,7 +438,7 @@ public sealed class FileProducer
             }
 
             var now = Clock.Elapsed;
-            if (progress is null || (!force && now - _lastReport < ProgressInterval))
+            if (progress is null || (!force && _lastReport is { } last && now - last < ProgressInterval))
             {
                 return;
             }
