@@ -1,4 +1,5 @@
 using NpgsqlTypes;
+using Streams.Formats.Json;
 using Streams.Formats.Model;
 
 namespace Streams.Serving;
@@ -63,7 +64,7 @@ public static class PostgresTypeMap
             SchemaType.String or SchemaType.Enum => new ColumnType("text", NpgsqlDbType.Text, Same),
             SchemaType.Bytes or SchemaType.Fixed => new ColumnType("bytea", NpgsqlDbType.Bytea, Same),
             SchemaType.Null => new ColumnType("text", NpgsqlDbType.Text, Same),
-            _ => new ColumnType("jsonb", NpgsqlDbType.Jsonb, ModelJson.Serialize),
+            _ => new ColumnType("jsonb", NpgsqlDbType.Jsonb, v => RecordJson.Serialize(schema, v)),
         };
     }
 
