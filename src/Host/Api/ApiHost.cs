@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Streams.Catalog.GlueApi;
+using Streams.Api.Glue;
+using Streams.Api.Query;
+using Streams.Api.Registry;
 using Streams.Host.Configuration;
-using Streams.Registry;
-using Streams.Registry.Api;
+using Streams.Api.Kafka;
 using Streams.Streaming.Kafka;
 
 namespace Streams.Host.Api;
@@ -33,6 +34,7 @@ public static class ApiHost
         // Area services: one line per area.
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
+        builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
 
         var app = builder.Build();
@@ -41,7 +43,7 @@ public static class ApiHost
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();
         app.MapGlueApi();
-        app.MapQuery(options);
+        app.MapQuery();
         app.MapTopics();
 
         return app;

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Streaming.Kafka;
 using Streams.Testing;
