@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
 using Streams.Formats.Model;
 using Streams.Registry;
 using Streams.Registry.Api;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Streams.Formats;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Json;
 using Streams.Formats.Model;
 

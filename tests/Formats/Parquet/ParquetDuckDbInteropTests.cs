@@ -103,7 +103,7 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
     [Fact]
     public async Task DuckDB_reads_JSON_and_integer_width_annotations()
     {
-        var schema = (RecordSchema)Streams.Formats.Avro.AvroSchemaParser.Parse("""
+        var schema = (RecordSchema)Streams.Formats.Avro.Schemas.AvroSchemaParser.Parse("""
             {"type":"record","name":"Widths","fields":[
               {"name":"doc","type":{"type":"string","logicalType":"json"}},
               {"name":"i8","type":{"type":"int","logicalType":"int8"}},

@@ -1,4 +1,5 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Parquet;
 using Streams.Formats.Parquet.Metadata;
 
