@@ -1,3 +1,4 @@
+using Streams.Catalog.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 using Streams.Formats.Model;
@@ -37,6 +38,9 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
 
     /// <inheritdoc />
     public override string Kind => "join";
+
+    /// <inheritdoc />
+    public override TransformNeeds Needs => TransformNeeds.Postgres;
 
     private NpgsqlDataSource? _dataSource;
 
