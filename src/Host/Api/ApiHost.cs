@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Api.Glue;
+using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
 using Streams.Host.Configuration;

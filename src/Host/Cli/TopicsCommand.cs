@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Spectre.Console;
-using Streams.Host.Api;
+using Streams.Api.Kafka;
 using Streams.Host.Configuration;
 using Streams.Streaming.Kafka;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Streams.Formats;
-using Streams.Formats.Avro;
 using Streams.Formats.Avro.Resolution;
 using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Json;

@@ -191,6 +191,21 @@ public sealed class ProduceConsumeTests(KafkaDevStack stack) : IClassFixture<Kaf
     }
 
     [Fact]
+    public async Task Confluents_client_reads_the_registration_answer_and_the_metadata_route()
+    {
+        using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = stack.RegistryUrl });
+        var registered = await registry.RegisterSchemaWithResponseAsync("meta-value", new Confluent.SchemaRegistry.Schema(OrderSchema, Confluent.SchemaRegistry.SchemaType.Avro));
+        registered.Subject.Should().Be("meta-value");
+        registered.Version.Should().Be(1);
+        registered.Id.Should().BeGreaterThan(0);
+
+        var latest = await registry.GetLatestWithMetadataAsync("meta-value", new Dictionary<string, string>(), ignoreDeletedSchemas: true);
+        (latest.Subject, latest.Version, latest.Id).Should().Be(("meta-value", 1, registered.Id));
+        var filtered = () => registry.GetLatestWithMetadataAsync("meta-value", new Dictionary<string, string> { ["owner"] = "shop" }, true);
+        (await filtered.Should().ThrowAsync<SchemaRegistryException>()).Which.ErrorCode.Should().Be(40402);
+    }
+
+    [Fact]
     public async Task Version_and_health_name_the_bundled_librdkafka()
     {
         var version = await stack.StreamsAsync("--version");

@@ -1,4 +1,4 @@
-namespace Streams.Host.Api;
+namespace Streams.Api.Kafka;
 
 /// <summary>The body of <c>POST /kafka/topics</c>.</summary>
 /// <param name="Name">The topic.</param>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Streams.Streaming.Kafka;
 
-namespace Streams.Host.Api;
+namespace Streams.Api.Kafka;
 
 /// <summary>
 /// Topics over HTTP under <c>/kafka/topics</c>, through the host's <see cref="TopicManager"/>: the one that can create
@@ -15,11 +15,7 @@ namespace Streams.Host.Api;
 /// </summary>
 public static class TopicEndpoints
 {
-    /// <summary>Registers the host's topic manager; <paramref name="embedded"/> is the dev stack's broker, if any.</summary>
-    public static IServiceCollection AddTopicManager(this IServiceCollection services, KafkaOptions kafka, MockKafkaCluster? embedded) =>
-        services.AddSingleton(_ => new TopicManager(new KafkaClientFactory(kafka), embedded));
-
-    /// <summary>Maps the endpoints under <c>/kafka/topics</c>.</summary>
+    /// <summary>Maps the endpoints under <c>/kafka/topics</c>. Needs the services of <see cref="TopicManagerServiceCollectionExtensions.AddTopicManager"/>.</summary>
     public static IEndpointRouteBuilder MapTopics(this IEndpointRouteBuilder endpoints)
     {
         var topics = endpoints.MapGroup("/kafka/topics");
