@@ -98,6 +98,8 @@ public sealed class PipelineServingTests
 
         var batchRows = await ReadAsync(dataSource, "orders_per_minute_batch");
         speedRows.Should().NotBeEmpty();
+        (await ReadTypedAsync(dataSource, "orders_per_minute_batch")).Should().Equal(ExpectedAggregates(),
+            "the aggregates computed here from the generator's formulas, not by the pipeline");
         batchRows.Should().Equal(speedRows, "both layers ran the same transforms over the same records");
         (await ReadAsync(dataSource, "orders_per_minute")).Should().Equal(speedRows);
         (await store.ReadPositionsAsync("orders_per_minute")).Should().Equal(new SourcePosition("orders", 0, 40), SourcePosition.InFile("orders/part-0.avro", 40));
@@ -136,6 +138,37 @@ public sealed class PipelineServingTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The orders_per_minute aggregates of the 40 generated orders, computed from the same formulas as the
+    /// generator without any pipeline code: paid orders only, per client and minute, total = amount * quantity.
+    /// </summary>
+    private static List<(string Client, DateTime Window, long Orders, decimal Revenue, long BigOrders, long Buyers)> ExpectedAggregates() =>
+        Enumerable.Range(0, 40)
+            .Where(i => i % 7 != 0)
+            .Select(i => (Client: $"c{i % 3}", Window: At(i / 10), Total: 1.25m * (i % 5) * (1 + (i % 4)), City: $"city{i % 4}"))
+            .GroupBy(o => (o.Client, o.Window))
+            .Select(g => (g.Key.Client, g.Key.Window, (long)g.Count(), g.Sum(o => o.Total), (long)g.Count(o => o.Total > 20), (long)g.Select(o => o.City).Distinct().Count()))
+            .OrderBy(r => r.Item2).ThenBy(r => r.Item1, StringComparer.Ordinal)
+            .ToList();
+
+    private static async Task<List<(string Client, DateTime Window, long Orders, decimal Revenue, long BigOrders, long Buyers)>> ReadTypedAsync(
+        NpgsqlDataSource dataSource, string table)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT client, window_start, orders, revenue, big_orders, buyers FROM serving.{table} ORDER BY window_start, client COLLATE \"C\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, DateTime, long, decimal, long, long)>();
+        while (await reader.ReadAsync())
+        {
+            var window = reader.GetDateTime(1);
+            rows.Add((reader.GetString(0), window.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(window, DateTimeKind.Utc) : window.ToUniversalTime(), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToDecimal(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
     }
 
     private static async Task<List<string>> ReadAsync(NpgsqlDataSource dataSource, string table)
