@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Pipelines;
 using Streams.Pipelines.Expressions;
