@@ -1,4 +1,4 @@
-namespace Streams.Serving;
+namespace Streams.Formats.Model;
 
 /// <summary>
 /// Where a row came from, or how far a reader has got: a Kafka topic/partition/offset, or a file and a
