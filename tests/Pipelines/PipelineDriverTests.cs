@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using Streams.Formats;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Pipelines.Execution;
 using Streams.Pipelines.Files;
