@@ -38,7 +38,7 @@ public static class RegistryCommand
         return command;
     }
 
-    private static string ConfiguredUrl() =>
+    internal static string ConfiguredUrl() =>
         StreamsConfiguration.Load()[UrlKey] is { Length: > 0 } configured ? configured : DefaultUrl;
 
     private static Command Subjects(Option<string> url)
