@@ -53,6 +53,9 @@ public sealed class SpeedLayerMetrics
     /// <summary>Seconds all micro-batches took to write.</summary>
     public double BatchSecondsTotal => Volatile.Read(ref _batchSecondsTotal);
 
+    /// <summary>Records consumed and waiting in micro-batches.</summary>
+    public long PendingRecords => _partitions.Values.Sum(p => (long)p.Pending);
+
     /// <summary>The partitions this process owns now, with the next offset each will apply.</summary>
     public IReadOnlyList<PartitionMetrics> Partitions =>
         [.. _partitions.Values.Where(p => p.Assigned).OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)];
@@ -88,10 +91,19 @@ public sealed class SpeedLayerMetrics
         if (_partitions.TryGetValue((topic, partition), out var metrics))
         {
             metrics.Assigned = false;
+            metrics.Pending = 0;
         }
     }
 
     internal void Skipped(string topic, int partition) => Interlocked.Increment(ref _skipped);
+
+    internal void Pending(string topic, int partition, int records)
+    {
+        if (_partitions.TryGetValue((topic, partition), out var metrics))
+        {
+            metrics.Pending = records;
+        }
+    }
 
     internal void Committed(string topic, int partition, IReadOnlyList<KafkaRecord> records, MicroBatchResult result, TimeSpan took)
     {
@@ -113,6 +125,7 @@ public sealed class SpeedLayerMetrics
         if (_partitions.TryGetValue((topic, partition), out var metrics))
         {
             metrics.NextOffset = records[^1].Offset + 1;
+            metrics.Pending = 0;
         }
 
         BatchCommitted?.Invoke(new MicroBatchCommit(topic, partition, records[0].Offset, records[^1].Offset, result, took));

@@ -20,6 +20,13 @@ public sealed record SpeedLayerOptions
     /// </summary>
     public TimeSpan? SessionTimeout { get; init; }
 
+    /// <summary>
+    /// The Streamiz application id, which is also the consumer group; null: the pipeline name, so every process
+    /// of a pipeline shares the group. A new group has no committed Kafka offsets and reads the topic from the
+    /// start, and still applies nothing twice: the positions that count are in PostgreSQL.
+    /// </summary>
+    public string? ApplicationId { get; init; }
+
     /// <summary>Streamiz stream threads in this process (tasks, one per partition, are spread over them).</summary>
     public int Threads { get; init; } = 1;
 

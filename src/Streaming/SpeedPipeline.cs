@@ -78,8 +78,25 @@ public sealed class SpeedPipeline : IDisposable
 
         var readerSchema = await ReaderSchemaAsync(spec, source, registry, cancellationToken);
         var output = new PipelineRunner(spec, PipelineMode.Speed).ServingDefinition(servingSinks[0], readerSchema);
-        var description = await topics.DescribeAsync(source.Topic, cancellationToken: cancellationToken);
-        await topics.EnsureAsync(new TopicSpec(DeadLetters.DeadLetterTopic.NameOf(source.Topic), description.Partitions.Count), cancellationToken);
+        // Metadata only (a listing): describing would ask for configs and groups, which the embedded broker
+        // does not serve when this process is not the one that owns it.
+        var listed = topics.List();
+        var sourceTopic = listed.FirstOrDefault(t => t.Name == source.Topic) ?? throw new TopicException(TopicError.NotFound,
+            $"Pipeline '{spec.Name}': topic '{source.Topic}' does not exist; create it (streams topics create {source.Topic} --partitions N) or produce to it first.");
+        var deadLetterName = DeadLetters.DeadLetterTopic.NameOf(source.Topic);
+        if (listed.All(t => t.Name != deadLetterName))
+        {
+            try
+            {
+                await topics.EnsureAsync(new TopicSpec(deadLetterName, sourceTopic.Partitions), cancellationToken);
+            }
+            catch (TopicException e) when (e.Error == TopicError.Broker)
+            {
+                throw new TopicException(TopicError.Broker,
+                    $"Pipeline '{spec.Name}': the dead-letter topic '{deadLetterName}' does not exist and could not be created ({e.Message}). " +
+                    $"Create it first: streams topics create {deadLetterName} --partitions {sourceTopic.Partitions}.", e);
+            }
+        }
 
         await ServingMigrations.EnsureAppliedAsync(dataSource, cancellationToken);
         await new ServingStore(dataSource, catalog).EnsureOutputAsync(output, cancellationToken);
@@ -92,7 +109,7 @@ public sealed class SpeedPipeline : IDisposable
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>
     public SpeedLayer CreateLayer(SpeedLayerOptions options, SpeedLayerMetrics? metrics = null) =>
-        new(Spec.Name, Topic, new MicroBatchBounds(Source.MaxBatchRecords, Source.MaxBatchInterval), options,
+        new(options.ApplicationId ?? Spec.Name, Topic, new MicroBatchBounds(Source.MaxBatchRecords, Source.MaxBatchInterval), options,
             partition => new PipelineMicroBatchWriter(this, partition), metrics);
 
     /// <summary>Closes the dead-letter producer.</summary>

@@ -137,15 +137,15 @@ public static class StreamCommand
                     var records = layer.Metrics.RecordsIn;
                     var rate = (records - lastRecords) / Math.Max(0.001, (now - lastAt).TotalSeconds);
                     (lastRecords, lastAt) = (records, now);
-                    // Not a terminal: one line every 10 s rather than a line per second in a log.
-                    if (!_interactive && now - lastPrinted < TimeSpan.FromSeconds(10))
+                    // Not a terminal: one line every 5 s rather than a line per second in a log.
+                    if (!_interactive && now - lastPrinted < TimeSpan.FromSeconds(5))
                     {
                         continue;
                     }
 
                     lastPrinted = now;
                     var line = $"{layer.State.ToLowerInvariant()}: {records:N0} records ({rate:N0}/s), {layer.Metrics.RowsOut:N0} rows, " +
-                               $"{layer.Metrics.DeadLetters:N0} dead letters, lag {Lag()?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"}, " +
+                               $"{layer.Metrics.DeadLetters:N0} dead letters, {layer.Metrics.PendingRecords:N0} pending, lag {Lag()?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"}, " +
                                $"freshness p50 {Seconds(layer.Metrics.FreshnessQuantile(0.5))} p99 {Seconds(layer.Metrics.FreshnessQuantile(0.99))}, " +
                                $"{layer.Metrics.Partitions.Count} partitions";
                     await Console.Error.WriteAsync(_interactive ? "\r" + line.PadRight(Console.BufferWidth > 0 ? Math.Min(Console.BufferWidth - 1, 160) : 0) : line + "\n");

@@ -66,6 +66,10 @@ public sealed class MicroBatchPartition : IDisposable
         {
             Flush();
         }
+        else
+        {
+            _metrics.Pending(Topic, Partition, _pending.Count);
+        }
     }
 
     /// <summary>Writes the micro-batch if its first record has waited for the time bound.</summary>

@@ -64,6 +64,65 @@ internal sealed class SpeedStack : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The rows of the test pipeline's merged view, in (customer, hour) order.</summary>
+    public async Task<List<(string Customer, DateTime Hour, long Orders, long Revenue, long Codes)>> ViewRowsAsync()
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT customer, window_start, orders, revenue, codes FROM serving.sales_per_hour ORDER BY customer COLLATE \"C\", window_start");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, DateTime, long, long, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The test pipeline's dead letters, in (partition, offset) order.</summary>
+    public async Task<List<(int Partition, long Offset, string Stage, string Reason, byte[]? Value)>> DeadLetterRowsAsync()
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT partition, \"offset\", stage, reason, value FROM serving.sales_dead_letters WHERE topic = 'sales' ORDER BY partition, \"offset\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, long, string, string, byte[]?)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt32(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : (byte[])reader[4]));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Records of the test pipeline in PostgreSQL: counted in the view plus dead letters (0 before the first write).</summary>
+    public async Task<long> RecordsAccountedAsync()
+    {
+        try
+        {
+            return await ScalarAsync<long>(
+                "SELECT (SELECT coalesce(sum(orders), 0)::bigint FROM serving.sales_per_hour) + (SELECT count(*) FROM serving.sales_dead_letters)");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The test pipeline's view and dead letters are exactly what <paramref name="producer"/> produced.</summary>
+    public async Task AssertExactAsync(SalesProducer producer)
+    {
+        (await ViewRowsAsync()).Should().Equal(Sale.Expected(producer.Sales));
+        var deadLetters = await DeadLetterRowsAsync();
+        var expected = producer.ExpectedDeadLetters();
+        deadLetters.Select(d => $"{d.Partition}@{d.Offset} {d.Stage}").Should().Equal(expected.Select(d => $"{d.Partition}@{d.Offset} {d.Stage}"));
+        foreach (var (dead, want) in deadLetters.Zip(expected))
+        {
+            dead.Reason.Should().Contain(want.Reason, $"dead letter {dead.Partition}@{dead.Offset}");
+        }
+
+        (await RecordsAccountedAsync()).Should().Be(producer.Produced, "in + dead letters = consumed");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Registry.Dispose();
