@@ -38,6 +38,7 @@ public static class RegistryCommand
         return command;
     }
 
+    /// <summary>The registry URL from the configuration (a running dev stack publishes it), else <see cref="DefaultUrl"/>.</summary>
     internal static string ConfiguredUrl() =>
         StreamsConfiguration.Load()[UrlKey] is { Length: > 0 } configured ? configured : DefaultUrl;
 

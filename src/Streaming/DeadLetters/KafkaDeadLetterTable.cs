@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Streams.Catalog.Postgres;
 using Streams.Serving;
 
 namespace Streams.Streaming.DeadLetters;
