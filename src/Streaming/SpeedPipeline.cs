@@ -5,6 +5,7 @@ using Streams.Pipelines;
 using Streams.Pipelines.Specs;
 using Streams.Registry.Client;
 using Streams.Serving;
+using Streams.Streaming.Archive;
 using Streams.Streaming.DeadLetters;
 using Streams.Streaming.Kafka;
 using Streams.Streaming.MicroBatches;
@@ -20,8 +21,10 @@ namespace Streams.Streaming;
 public sealed class SpeedPipeline : IDisposable
 {
     private SpeedPipeline(PipelineSpec spec, KafkaSourceSpec source, RecordSchema readerSchema, ServingOutputDefinition output,
-        NpgsqlDataSource dataSource, ISchemaRegistryClient registry, Catalog.Store.CatalogStore? catalog, DeadLetterTopic deadLetterTopic)
+        NpgsqlDataSource dataSource, ISchemaRegistryClient registry, Catalog.Store.CatalogStore? catalog, DeadLetterTopic deadLetterTopic,
+        LakeArchive? archive)
     {
+        Archive = archive;
         Spec = spec;
         Source = source;
         ReaderSchema = readerSchema;
@@ -54,17 +57,24 @@ public sealed class SpeedPipeline : IDisposable
     /// <summary>The dead-letter topic.</summary>
     public DeadLetterTopic DeadLetterTopic { get; }
 
+    /// <summary>The lake archive of the topic, or null when the pipeline runs without a lake.</summary>
+    public LakeArchive? Archive { get; }
+
     internal NpgsqlDataSource DataSource { get; }
 
     internal Catalog.Store.CatalogStore? Catalog { get; }
 
     internal SchemaEnforcer Enforcer { get; }
 
-    /// <summary>Checks the spec and makes everything it needs exist (serving schema and output, dead-letter table and topic).</summary>
+    /// <summary>
+    /// Checks the spec and makes everything it needs exist (serving schema and output, dead-letter table and topic);
+    /// with <paramref name="lake"/>, accepted records are archived there too.
+    /// </summary>
     /// <exception cref="PipelineSpecException">The spec has no Kafka source or no single serving sink.</exception>
     /// <exception cref="TopicException">The source topic does not exist, or the dead-letter topic cannot be made.</exception>
     public static async Task<SpeedPipeline> CreateAsync(PipelineSpec spec, NpgsqlDataSource dataSource, ISchemaRegistryClient registry,
-        KafkaClientFactory kafka, TopicManager topics, Catalog.Store.CatalogStore? catalog = null, CancellationToken cancellationToken = default)
+        KafkaClientFactory kafka, TopicManager topics, Catalog.Store.CatalogStore? catalog = null, Catalog.Storage.ILakeStorage? lake = null,
+        CancellationToken cancellationToken = default)
     {
         var source = spec.Source.Kafka ?? throw new PipelineSpecException(
             $"Pipeline '{spec.Name}' has no Kafka source: add source.kafka.topic to stream it.");
@@ -104,7 +114,8 @@ public sealed class SpeedPipeline : IDisposable
         await table.EnsureAsync(dataSource, cancellationToken);
 
         var producer = kafka.CreateProducer<byte[]?, byte[]?>(c => c.LingerMs = 0);
-        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer));
+        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer),
+            lake is null ? null : new LakeArchive(lake, source.Topic));
     }
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>

@@ -93,6 +93,7 @@ public sealed class StreamProcessTests : IAsyncLifetime
         ["STREAMS__POSTGRES__CONNECTIONSTRING"] = _stack.ConnectionString,
         ["STREAMS__KAFKA__BOOTSTRAPSERVERS"] = _stack.Kafka.BootstrapServers,
         ["STREAMS__REGISTRY__URL"] = _stack.RegistryUrl,
+        ["STREAMS__LAKE__ROOT"] = _stack.Lake.FullName,
         // A killed member holds its partitions until its session times out: keep that short.
         ["STREAMS__SPEED__SESSIONTIMEOUT"] = "00:00:06",
     };

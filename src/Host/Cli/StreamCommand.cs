@@ -64,7 +64,9 @@ public static class StreamCommand
             await using var dataSource = PostgresConnection.Open(result, postgres);
             using var registry = new CachedSchemaRegistryClient(result.GetValue(registryOption) ?? RegistryCommand.ConfiguredUrl());
             var clients = new KafkaClientFactory(options.Kafka);
-            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), cancellationToken: stop.Token);
+            var lake = string.IsNullOrWhiteSpace(options.Lake.Root) ? null : Streams.Catalog.Storage.LakeStorage.Create(options.Lake);
+            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), lake: lake,
+                cancellationToken: stop.Token);
             var layer = pipeline.CreateLayer(new SpeedLayerOptions
             {
                 Kafka = options.Kafka,
@@ -75,7 +77,8 @@ public static class StreamCommand
             });
             await Console.Error.WriteLineAsync(
                 $"streams stream: {spec.Name}: {pipeline.Topic} -> serving.{pipeline.Output.Name} (dead letters: serving.{pipeline.DeadLetterTable.Name}, topic {pipeline.DeadLetterTopic.Name}); " +
-                $"micro-batches of {pipeline.Source.MaxBatchRecords} records or {pipeline.Source.MaxBatchInterval.TotalMilliseconds:0} ms. Ctrl-C stops.");
+                $"micro-batches of {pipeline.Source.MaxBatchRecords} records or {pipeline.Source.MaxBatchInterval.TotalMilliseconds:0} ms; " +
+                (pipeline.Archive is { } archive ? $"archive {archive.Folder}" : "no lake archive (Streams:Lake:Root is empty)") + ". Ctrl-C stops.");
             var progress = new StreamProgress(layer, clients);
             try
             {

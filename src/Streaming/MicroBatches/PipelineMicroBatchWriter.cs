@@ -14,7 +14,8 @@ namespace Streams.Streaming.MicroBatches;
 /// <see cref="PipelineDriver"/> (the same transform, window and serving code as the batch layer), and the
 /// driver's step commits rows, state, this partition's position and the batch's dead letters together
 /// (<see cref="PartitionServingSink"/>). State is kept per partition (state key <c>output/topic/partition</c>):
-/// a partition's window watermark and deduplicate keys move with it when it is reassigned.
+/// a partition's window watermark and deduplicate keys move with it when it is reassigned. The accepted records
+/// also go to the lake archive, when the pipeline has one.
 /// </summary>
 public sealed class PipelineMicroBatchWriter : IMicroBatchWriter
 {
@@ -39,6 +40,11 @@ public sealed class PipelineMicroBatchWriter : IMicroBatchWriter
     public async Task<long?> OpenAsync(CancellationToken cancellationToken)
     {
         await _driver.StartAsync(cancellationToken);
+        if (_pipeline.Archive is { } archive)
+        {
+            await archive.RemoveUncommittedAsync(_partition, _sink.Committed ?? 0, cancellationToken);
+        }
+
         return _sink.Committed;
     }
 
@@ -46,6 +52,12 @@ public sealed class PipelineMicroBatchWriter : IMicroBatchWriter
     public async Task<MicroBatchResult> WriteAsync(IReadOnlyList<KafkaRecord> records, CancellationToken cancellationToken)
     {
         var (accepted, rejected) = await _pipeline.Enforcer.EnforceAsync(records);
+        if (_pipeline.Archive is { } archive)
+        {
+            // Before the commit: a crash after it must not lose the archive's copy (the next open removes a copy whose batch never committed).
+            await archive.WriteAsync(_partition, accepted, records, cancellationToken);
+        }
+
         _sink.Begin(records, rejected);
         var next = new SourcePosition(_pipeline.Topic, _partition, records[^1].Offset + 1);
         await _driver.ProcessAsync(new SourceBatch(accepted, [next]), cancellationToken);

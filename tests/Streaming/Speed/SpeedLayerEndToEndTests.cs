@@ -35,7 +35,8 @@ public sealed class SpeedLayerEndToEndTests : IAsyncLifetime
     {
         await _producer.ProduceAsync(0, 1200);
         var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
-        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics);
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics,
+            lake: new Streams.Catalog.Storage.LocalLakeStorage(_stack.Lake.FullName));
         await using (var layer = pipeline.CreateLayer(_stack.LayerOptions()))
         {
             await layer.StartAsync();
@@ -58,7 +59,8 @@ public sealed class SpeedLayerEndToEndTests : IAsyncLifetime
     {
         await _producer.ProduceAsync(0, 600);
         var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
-        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics);
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics,
+            lake: new Streams.Catalog.Storage.LocalLakeStorage(_stack.Lake.FullName));
         await using (var first = pipeline.CreateLayer(_stack.LayerOptions()))
         {
             await first.StartAsync();

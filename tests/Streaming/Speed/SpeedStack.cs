@@ -24,6 +24,7 @@ internal sealed class SpeedStack : IAsyncDisposable
         Clients = new KafkaClientFactory(new KafkaOptions { BootstrapServers = kafka.BootstrapServers });
         Topics = new TopicManager(Clients, kafka);
         DataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        Lake = Directory.CreateTempSubdirectory("streams-lake-");
         Registry = new CachedSchemaRegistryClient(RegistryUrl);
     }
 
@@ -36,6 +37,9 @@ internal sealed class SpeedStack : IAsyncDisposable
     public NpgsqlDataSource DataSource { get; }
 
     public string ConnectionString => _database.ConnectionString;
+
+    /// <summary>The local lake the archive goes to.</summary>
+    public DirectoryInfo Lake { get; }
 
     public string RegistryUrl { get; }
 
@@ -108,6 +112,26 @@ internal sealed class SpeedStack : IAsyncDisposable
         }
     }
 
+    /// <summary>The sale ids in the topic's lake archive (one per archived row) and the archive's file paths relative to the lake.</summary>
+    public async Task<(List<long> Ids, List<string> Files)> ArchiveAsync()
+    {
+        var ids = new List<long>();
+        var files = new List<string>();
+        var folder = Path.Combine(Lake.FullName, SalesEvents.Topic);
+        foreach (var path in Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories) : [])
+        {
+            files.Add(Path.GetRelativePath(Lake.FullName, path));
+            await using var stream = File.OpenRead(path);
+            await using var reader = await Streams.Formats.RecordFiles.GetFormat(path).OpenReaderAsync(stream, new Streams.Formats.RecordFileOptions(), CancellationToken.None);
+            while (await reader.ReadBatchAsync() is { } batch)
+            {
+                ids.AddRange(batch.Select(r => (long)((Streams.Formats.Model.GenericRecord)r!)["id"]!));
+            }
+        }
+
+        return (ids, files);
+    }
+
     /// <summary>The test pipeline's view and dead letters are exactly what <paramref name="producer"/> produced.</summary>
     public async Task AssertExactAsync(SalesProducer producer)
     {
@@ -121,6 +145,9 @@ internal sealed class SpeedStack : IAsyncDisposable
         }
 
         (await RecordsAccountedAsync()).Should().Be(producer.Produced, "in + dead letters = consumed");
+        var (archived, files) = await ArchiveAsync();
+        archived.Order().Should().Equal(producer.Sales.Select(s => s.Id).Order(), "every record that passed the schema is archived once");
+        files.Should().OnlyContain(f => System.Text.RegularExpressions.Regex.IsMatch(f, @"^sales/dt=\d{4}-\d{2}-\d{2}/hour=\d{2}/p\d{4}-\d{19}-\d{19}\.parquet$"));
     }
 
     public async ValueTask DisposeAsync()
@@ -130,5 +157,6 @@ internal sealed class SpeedStack : IAsyncDisposable
         await DataSource.DisposeAsync();
         await _database.DisposeAsync();
         Kafka.Dispose();
+        Lake.Delete(recursive: true);
     }
 }
