@@ -55,6 +55,15 @@ public sealed class PipelineSpecTests
     }
 
     [Fact]
+    public void Micro_batch_bounds_default_to_5000_records_or_100ms_and_can_be_set()
+    {
+        var defaults = PipelineSpecLoader.Parse("name: x\nsource: {kafka: {topic: t}}").Source.Kafka!;
+        (defaults.MaxBatchRecords, defaults.MaxBatchInterval).Should().Be((5000, TimeSpan.FromMilliseconds(100)));
+        var set = PipelineSpecLoader.Parse("name: x\nsource: {kafka: {topic: t, max_batch_records: 20000, max_batch_interval: 1s}}").Source.Kafka!;
+        (set.MaxBatchRecords, set.MaxBatchInterval).Should().Be((20000, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public void Json_specs_parse_too()
     {
         var spec = PipelineSpecLoader.Parse("""
@@ -80,6 +89,8 @@ public sealed class PipelineSpecTests
     [InlineData("name: x\nsource: {kafka: {topic: t}}\nwindow: {type: tumbling, time: ts, size: soon}\naggregate: {measures: {n: count()}}", "orders.yaml line 3, window.size: 'soon' is not a duration*")]
     [InlineData("name: x\nsource: {kafka: {topic: t}}\nwindow: {type: tumbling, time: ts, size: 1m}\naggregate: {measures: {n: median(x)}}", "orders.yaml line 4, aggregate.measures.n: unknown aggregate 'median'*")]
     [InlineData("name: x\nsource: {}", "orders.yaml line 2, source: name at least one source*")]
+    [InlineData("name: x\nsource: {kafka: {topic: t, max_batch_records: 0}}", "orders.yaml line 2, source.kafka.max_batch_records: expected a whole number of records, at least 1*")]
+    [InlineData("name: x\nsource: {kafka: {topic: t, max_batch_interval: 5ms}}", "orders.yaml line 2, source.kafka.max_batch_interval: a micro-batch interval is at least 10ms*")]
     [InlineData("name: x\nsource: {kafka: {topic: t}}\nsinks: [{serving: a}, {serving: a}]", "orders.yaml line 1: two sinks write serving output 'a'.")]
     [InlineData("name: X-1\nsource: {kafka: {topic: t}}", "orders.yaml line 1, name: pipeline name 'X-1' must be*")]
     [InlineData("name: x\nsourc: {}", "orders.yaml line 1: unknown key 'sourc'; allowed: name, source*")]

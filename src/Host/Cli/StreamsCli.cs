@@ -21,6 +21,7 @@ public static class StreamsCli
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StreamCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(ProduceCommand.Create());
         root.Subcommands.Add(ConsumeCommand.Create());

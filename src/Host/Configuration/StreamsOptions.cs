@@ -25,6 +25,9 @@ public sealed class StreamsOptions
     /// <summary>The HTTP API.</summary>
     public ApiOptions Api { get; set; } = new();
 
+    /// <summary>The speed layer (<c>streams stream</c>).</summary>
+    public SpeedOptions Speed { get; set; } = new();
+
     /// <summary>Binds the options from configuration.</summary>
     public static StreamsOptions Bind(IConfiguration configuration)
     {
@@ -46,4 +49,20 @@ public sealed class ApiOptions
 {
     /// <summary>The URL Kestrel listens on.</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
+}
+
+/// <summary>How <c>streams stream</c> runs a pipeline's Streamiz application.</summary>
+public sealed class SpeedOptions
+{
+    /// <summary>
+    /// The consumer group session timeout (e.g. <c>00:00:10</c>); empty keeps librdkafka's 45 s. A process
+    /// that dies holds its partitions this long; a replacement of a stopped one waits about as long too.
+    /// </summary>
+    public TimeSpan? SessionTimeout { get; set; }
+
+    /// <summary>How often consumed offsets are committed to Kafka (PostgreSQL holds the positions that count).</summary>
+    public TimeSpan KafkaCommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Streamiz stream threads per process.</summary>
+    public int Threads { get; set; } = 1;
 }

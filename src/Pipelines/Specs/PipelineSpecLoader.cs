@@ -73,9 +73,22 @@ public static partial class PipelineSpecLoader
         KafkaSourceSpec? kafka = null;
         if (node.Optional("kafka") is { } k)
         {
-            k.Keys("topic", "subject");
+            k.Keys("topic", "subject", "max_batch_records", "max_batch_interval");
             var topic = k.Required("topic").Scalar();
-            kafka = new KafkaSourceSpec(topic, k.Optional("subject")?.Scalar() ?? topic + "-value");
+            var records = KafkaSourceSpec.DefaultMaxBatchRecords;
+            if (k.Optional("max_batch_records") is { } r
+                && (!int.TryParse(r.Scalar(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out records) || records < 1))
+            {
+                throw r.Error("expected a whole number of records, at least 1");
+            }
+
+            var interval = k.Optional("max_batch_interval") is { } i ? i.Duration() : KafkaSourceSpec.DefaultMaxBatchInterval;
+            if (interval < TimeSpan.FromMilliseconds(10))
+            {
+                throw k.Required("max_batch_interval").Error("a micro-batch interval is at least 10ms (Streamiz schedules no shorter punctuation)");
+            }
+
+            kafka = new KafkaSourceSpec(topic, k.Optional("subject")?.Scalar() ?? topic + "-value", records, interval);
         }
 
         BatchSourceSpec? batch = null;
