@@ -5,9 +5,7 @@ COPY . .
 RUN dotnet publish src/Host/Streams.Host.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# Confluent.Kafka binds to the system librdkafka (the NuGet librdkafka.redist is not used).
-RUN apt-get update && apt-get install -y --no-install-recommends librdkafka1 librdkafka-dev \
-    && rm -rf /var/lib/apt/lists/*
+# No system librdkafka: Confluent.Kafka binds to the self-contained build librdkafka.redist ships.
 WORKDIR /app
 COPY --from=build /app .
 EXPOSE 8080

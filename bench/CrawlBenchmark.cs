@@ -6,10 +6,9 @@ using Streams.Catalog.Crawlers;
 using Streams.Catalog.Model;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet;
-
 using Streams.Testing;
 
 namespace Streams.Benchmarks;

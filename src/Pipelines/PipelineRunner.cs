@@ -1,4 +1,5 @@
 using Streams.Formats.Model;
+using Streams.Pipelines.Execution;
 using Streams.Pipelines.Specs;
 using Streams.Pipelines.Transforms;
 using Streams.Pipelines.Windows;
@@ -18,6 +19,7 @@ public sealed class PipelineRunner
     private readonly PipelineEnvironment _environment;
     private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
+    private readonly ITransformState?[] _states;
     private bool _prepared;
 
     /// <summary>Creates a runner for <paramref name="spec"/> in <paramref name="mode"/>.</summary>
@@ -26,6 +28,7 @@ public sealed class PipelineRunner
         _spec = spec;
         _mode = mode;
         _environment = environment ?? new PipelineEnvironment();
+        _states = [.. spec.Transforms.Select(t => t.CreateState())];
         if (spec.Window is { } window && spec.Aggregate is { } aggregate)
         {
             _aggregator = new WindowAggregator(window, aggregate, enforceLateness: mode == PipelineMode.Speed);
@@ -37,6 +40,45 @@ public sealed class PipelineRunner
 
     /// <summary>The window watermark (speed layer), or null without a window or before any record.</summary>
     public DateTime? Watermark => _aggregator?.Watermark;
+
+    /// <summary>What the pipeline's transforms need from the code that runs them (PostgreSQL, state).</summary>
+    public TransformNeeds Needs => _spec.Transforms.Aggregate(TransformNeeds.None, (needs, t) => needs | t.Needs)
+                                   | (_aggregator is not null && _mode == PipelineMode.Speed ? TransformNeeds.State : TransformNeeds.None);
+
+    /// <summary>
+    /// The state added since the last call (the window's largest event time, new deduplicate keys), to be
+    /// saved in the same transaction as the rows and positions of the batch that produced it.
+    /// </summary>
+    public PipelineStateChanges TakeStateChanges()
+    {
+        var entries = new Dictionary<int, IReadOnlyList<string>>();
+        for (var i = 0; i < _states.Length; i++)
+        {
+            if (_states[i]?.TakeAdded() is { Count: > 0 } added)
+            {
+                entries[i] = added;
+            }
+        }
+
+        return new PipelineStateChanges(_aggregator?.MaxEventTime, entries);
+    }
+
+    /// <summary>Restores saved state (before the first batch, or when a partition is assigned): lateness and seen keys carry over.</summary>
+    public void RestoreState(PipelineState state)
+    {
+        _aggregator?.RestoreMaxEventTime(state.MaxEventTime);
+        foreach (var (index, entries) in state.TransformEntries)
+        {
+            var target = index >= 0 && index < _states.Length ? _states[index] : null;
+            if (target is null)
+            {
+                throw new PipelineSpecException(
+                    $"Pipeline '{_spec.Name}': saved state names transforms[{index}], which has no state in this spec; the spec changed since the state was saved. Use a new state key.");
+            }
+
+            target.Restore(entries);
+        }
+    }
 
     /// <summary>Lets transforms load what they need (lookup table columns). Called once before the first batch.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
@@ -117,16 +159,16 @@ public sealed class PipelineRunner
             return chain;
         }
 
-        if (!_prepared && _spec.Transforms.Any(t => t is JoinTransform))
+        if (!_prepared && _spec.Transforms.FirstOrDefault(t => t.Needs.HasFlag(TransformNeeds.Postgres)) is { } needy)
         {
-            throw new InvalidOperationException("Call PrepareAsync before processing: the pipeline has a join.");
+            throw new InvalidOperationException($"Call PrepareAsync before processing: the pipeline has a {needy.Kind}.");
         }
 
         var bound = new List<BoundTransform>();
         var schema = input;
-        foreach (var transform in _spec.Transforms)
+        for (var i = 0; i < _spec.Transforms.Count; i++)
         {
-            var next = transform.Bind(schema);
+            var next = _spec.Transforms[i].Bind(schema, _states[i]);
             bound.Add(next);
             schema = next.Output;
         }

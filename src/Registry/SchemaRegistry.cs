@@ -16,7 +16,7 @@ namespace Streams.Registry;
 /// </summary>
 /// <remarks>
 /// Failures are <see cref="SchemaRegistryException"/>s carrying Confluent's error codes; the REST API
-/// (<see cref="Api.SchemaRegistryEndpoints"/>) returns them as they are.
+/// (<c>Streams.Api.Registry.SchemaRegistryEndpoints</c>) returns them as they are.
 /// </remarks>
 public sealed class SchemaRegistry : IAsyncDisposable
 {

@@ -4,7 +4,8 @@ using Npgsql;
 namespace Streams.Serving;
 
 /// <summary>
-/// Creates the serving schema: the output catalog, the source positions, and a read-only login role
+/// Creates the serving schema: the output catalog, the source positions, the pipeline state that
+/// commits with them (window watermark, deduplicate keys), dead letters, and a read-only login role
 /// for queries. Idempotent; concurrent runs serialize on an advisory lock.
 /// </summary>
 public static class ServingMigrations
@@ -56,6 +57,25 @@ public static class ServingMigrations
                 "offset" bigint NOT NULL,
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (output, source, partition));
+            CREATE TABLE IF NOT EXISTS {Schema}.pipeline_state (
+                state_key text PRIMARY KEY,
+                max_event_time timestamptz,
+                updated_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE IF NOT EXISTS {Schema}.transform_state (
+                state_key text NOT NULL,
+                transform integer NOT NULL,
+                entry text NOT NULL,
+                PRIMARY KEY (state_key, transform, entry));
+            CREATE TABLE IF NOT EXISTS {Schema}.dead_letters (
+                id bigserial PRIMARY KEY,
+                pipeline text NOT NULL,
+                transform text NOT NULL,
+                reason text NOT NULL,
+                source text,
+                partition integer,
+                "offset" bigint,
+                record jsonb NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now());
             """, cancellationToken);
 
         var existing = await ScalarAsync<string>(connection,

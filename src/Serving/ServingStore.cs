@@ -98,9 +98,24 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await WriteRowsAsync(connection, output, output.SpeedTable, null, rows, cancellationToken);
-        await WritePositionsAsync(connection, output, positions, cancellationToken);
+        await WriteSpeedAsync(connection, transaction, output, rows, positions, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes speed-layer rows and their source positions inside the caller's <paramref name="transaction"/>,
+    /// so that the caller can store more with them (window and deduplicate state, dead letters) and commit once.
+    /// </summary>
+    public static async Task WriteSpeedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ServingOutputDefinition output,
+        IReadOnlyList<GenericRecord> rows, IReadOnlyList<SourcePosition> positions, CancellationToken cancellationToken = default)
+    {
+        RequireTransaction(connection, transaction);
+        if (rows.Count > 0)
+        {
+            await WriteRowsAsync(connection, output, output.SpeedTable, null, rows, cancellationToken);
+        }
+
+        await WritePositionsAsync(connection, output, positions, cancellationToken);
     }
 
     /// <summary>
@@ -116,60 +131,113 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
     public async Task SwapBatchAsync(ServingOutputDefinition output, IAsyncEnumerable<IReadOnlyList<GenericRecord>> rows,
         DateTime watermark, IReadOnlyList<SourcePosition> positions, CancellationToken cancellationToken = default)
     {
+        RequireUtc(watermark);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var swap = await BeginSwapAsync(connection, transaction, output, cancellationToken);
+        swap.CheckWatermark(watermark);
+        await foreach (var chunk in rows.WithCancellation(cancellationToken))
+        {
+            await swap.WriteAsync(chunk, cancellationToken);
+        }
+
+        await swap.FinishAsync(watermark, positions, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a batch swap inside the caller's <paramref name="transaction"/>: locks the output's row
+    /// (serializing swaps without blocking speed writes) and picks the next generation. Write the rows
+    /// with <see cref="ServingBatchSwap.WriteAsync"/>, flip with <see cref="ServingBatchSwap.FinishAsync"/>, then commit.
+    /// </summary>
+    public static async Task<ServingBatchSwap> BeginSwapAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        ServingOutputDefinition output, CancellationToken cancellationToken = default)
+    {
+        RequireTransaction(connection, transaction);
+        // FOR NO KEY UPDATE: serializes swaps of this output without blocking speed writes, whose
+        // positions rows only take FOR KEY SHARE on the outputs row.
+        await using var lockRow = new NpgsqlCommand(
+            $"SELECT generation, watermark FROM {ServingMigrations.Schema}.outputs WHERE name = $1 FOR NO KEY UPDATE", connection);
+        lockRow.Parameters.Add(new NpgsqlParameter { Value = output.Name });
+        await using var reader = await lockRow.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new ServingException($"Serving output '{output.Name}' does not exist; create it with EnsureOutputAsync first.");
+        }
+
+        return new ServingBatchSwap(connection, output, reader.GetInt64(0) + 1, reader.GetFieldValue<DateTime>(1));
+    }
+
+    /// <summary>One batch swap in progress on a caller-owned transaction (see <see cref="BeginSwapAsync"/>).</summary>
+    public sealed class ServingBatchSwap
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly ServingOutputDefinition _output;
+        private readonly DateTime _current;
+
+        internal ServingBatchSwap(NpgsqlConnection connection, ServingOutputDefinition output, long generation, DateTime current)
+        {
+            _connection = connection;
+            _output = output;
+            Generation = generation;
+            _current = current;
+        }
+
+        /// <summary>The generation being written.</summary>
+        public long Generation { get; }
+
+        /// <summary>Writes one chunk of batch rows (one COPY) into the new generation.</summary>
+        public Task WriteAsync(IReadOnlyList<GenericRecord> rows, CancellationToken cancellationToken = default) =>
+            rows.Count == 0 ? Task.CompletedTask : WriteRowsAsync(_connection, _output, _output.BatchTable, Generation, rows, cancellationToken);
+
+        /// <summary>Makes the new generation current with <paramref name="watermark"/>, trims the old rows and stores <paramref name="positions"/>.</summary>
+        public async Task FinishAsync(DateTime watermark, IReadOnlyList<SourcePosition> positions, CancellationToken cancellationToken = default)
+        {
+            CheckWatermark(watermark);
+            var s = ServingMigrations.Schema;
+            var time = Q(_output.TimeColumn);
+            await using (var swap = new NpgsqlBatch(_connection)
+                         {
+                             BatchCommands =
+                             {
+                                 Command($"UPDATE {s}.outputs SET generation = $2, watermark = $3, swapped_at = now() WHERE name = $1", _output.Name, Generation, watermark),
+                                 Command($"DELETE FROM {s}.{Q(_output.BatchTable)} WHERE {GenerationColumn} <> $1", Generation),
+                                 Command($"DELETE FROM {s}.{Q(_output.SpeedTable)} p USING {s}.outputs o WHERE o.name = $1 AND p.{time} < {WatermarkExpression(_output)}", _output.Name),
+                             },
+                         })
+            {
+                await swap.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await WritePositionsAsync(_connection, _output, positions, cancellationToken);
+        }
+
+        internal void CheckWatermark(DateTime watermark)
+        {
+            RequireUtc(watermark);
+            if (watermark < _current)
+            {
+                throw new ServingException(
+                    $"Serving output '{_output.Name}': the new batch watermark {watermark:O} is before the current one {_current:O}; " +
+                    "speed rows before the current watermark are already trimmed, so the view would have a gap.");
+            }
+        }
+    }
+
+    private static void RequireUtc(DateTime watermark)
+    {
         if (watermark.Kind != DateTimeKind.Utc)
         {
             throw new ArgumentException("The watermark must be a UTC DateTime.", nameof(watermark));
         }
+    }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long generation;
-        DateTime current;
-        // FOR NO KEY UPDATE: serializes swaps of this output without blocking speed writes, whose
-        // positions rows only take FOR KEY SHARE on the outputs row.
-        await using (var lockRow = new NpgsqlCommand(
-                         $"SELECT generation, watermark FROM {ServingMigrations.Schema}.outputs WHERE name = $1 FOR NO KEY UPDATE", connection))
+    private static void RequireTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        if (!ReferenceEquals(transaction.Connection, connection))
         {
-            lockRow.Parameters.Add(new NpgsqlParameter { Value = output.Name });
-            await using var reader = await lockRow.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new ServingException($"Serving output '{output.Name}' does not exist; create it with EnsureOutputAsync first.");
-            }
-
-            generation = reader.GetInt64(0) + 1;
-            current = reader.GetFieldValue<DateTime>(1);
+            throw new ArgumentException("The transaction must belong to the given connection (it was committed, rolled back or opened on another one).", nameof(transaction));
         }
-
-        if (watermark < current)
-        {
-            throw new ServingException(
-                $"Serving output '{output.Name}': the new batch watermark {watermark:O} is before the current one {current:O}; " +
-                "speed rows before the current watermark are already trimmed, so the view would have a gap.");
-        }
-
-        await foreach (var chunk in rows.WithCancellation(cancellationToken))
-        {
-            await WriteRowsAsync(connection, output, output.BatchTable, generation, chunk, cancellationToken);
-        }
-
-        var s = ServingMigrations.Schema;
-        var time = Q(output.TimeColumn);
-        await using (var swap = new NpgsqlBatch(connection)
-                     {
-                         BatchCommands =
-                         {
-                             Command($"UPDATE {s}.outputs SET generation = $2, watermark = $3, swapped_at = now() WHERE name = $1", output.Name, generation, watermark),
-                             Command($"DELETE FROM {s}.{Q(output.BatchTable)} WHERE {GenerationColumn} <> $1", generation),
-                             Command($"DELETE FROM {s}.{Q(output.SpeedTable)} p USING {s}.outputs o WHERE o.name = $1 AND p.{time} < {WatermarkExpression(output)}", output.Name),
-                         },
-                     })
-        {
-            await swap.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await WritePositionsAsync(connection, output, positions, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The source positions stored for <paramref name="outputName"/>, ordered by source and partition.</summary>
@@ -186,6 +254,17 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
         }
 
         return positions;
+    }
+
+    /// <summary>The stored position of one source partition (the next offset or row to read), or null when none is stored.</summary>
+    public async Task<SourcePosition?> ReadPositionAsync(string outputName, string source, int partition, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT \"offset\" FROM {ServingMigrations.Schema}.positions WHERE output = $1 AND source = $2 AND partition = $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = outputName });
+        command.Parameters.Add(new NpgsqlParameter { Value = source });
+        command.Parameters.Add(new NpgsqlParameter { Value = partition });
+        return await command.ExecuteScalarAsync(cancellationToken) is long offset ? new SourcePosition(source, partition, offset) : null;
     }
 
     /// <summary>Every merged view with its watermark and row counts.</summary>

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Streams.Api.Glue;
+using Streams.Catalog;
 using Streams.Catalog.Crawlers;
-using Streams.Catalog.GlueApi;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
 using Streams.Testing;

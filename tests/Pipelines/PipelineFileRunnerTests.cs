@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Pipelines.Files;
 using Streams.Pipelines.Specs;

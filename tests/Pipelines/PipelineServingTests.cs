@@ -1,5 +1,6 @@
 using Npgsql;
 using Streams.Formats.Model;
+using Streams.Pipelines.Execution;
 using Streams.Pipelines.Specs;
 using Streams.Pipelines.Transforms;
 using Streams.Serving;
@@ -78,21 +79,22 @@ public sealed class PipelineServingTests
         var speed = new PipelineRunner(spec, PipelineMode.Speed);
         var definition = speed.ServingDefinition(spec.Sinks[0], Order);
         await store.EnsureOutputAsync(definition);
+        var speedDriver = new PipelineDriver(speed, [new ServingSpeedSink(dataSource, definition)]);
         foreach (var chunk in records.Chunk(7))
         {
             var batch = new RecordBatch(Order, chunk, [.. chunk.Select(r => (SourcePosition?)new SourcePosition("orders", 0, (long)r["id"]!))]);
-            var result = await speed.ProcessAsync(batch);
-            result.DeadLetters.Should().BeEmpty();
-            await store.WriteSpeedAsync(definition, result.Output.Records, [new SourcePosition("orders", 0, (long)chunk[^1]["id"]! + 1)]);
+            (await speedDriver.ProcessAsync(new SourceBatch(batch, [new SourcePosition("orders", 0, (long)chunk[^1]["id"]! + 1)]))).Should().BeTrue();
         }
 
         var speedRows = await ReadAsync(dataSource, "orders_per_minute_speed");
 
         // Batch layer: the same records in one pass, swapped in with a watermark inside the data.
-        var batchRunner = new PipelineRunner(spec, PipelineMode.Batch);
-        (await batchRunner.ProcessAsync(new RecordBatch(Order, records))).Output.Records.Should().BeEmpty();
-        var complete = batchRunner.Complete();
-        await store.SwapBatchAsync(definition, Rows(complete.Output.Records), At(2), [SourcePosition.InFile("orders/part-0.avro", 40)]);
+        var steps = new StepRecorder();
+        await using var batchSink = new ServingBatchSink(dataSource, definition, watermark: At(2));
+        var batchDriver = new PipelineDriver(new PipelineRunner(spec, PipelineMode.Batch), [batchSink, steps]);
+        await batchDriver.RunAsync(new BatchSource(new SourceBatch(new RecordBatch(Order, records), [SourcePosition.InFile("orders/part-0.avro", 40)])));
+        steps.Steps.Where(s => !s.IsFinal).SelectMany(s => s.Result.Output.Records).Should().BeEmpty();
+        batchSink.Generation.Should().Be(1);
 
         var batchRows = await ReadAsync(dataSource, "orders_per_minute_batch");
         speedRows.Should().NotBeEmpty();
@@ -102,10 +104,38 @@ public sealed class PipelineServingTests
         (await ReadAsync(dataSource, "orders_per_minute_speed")).Should().HaveCount(speedRows.Count(r => r.Contains("10:02", StringComparison.Ordinal) || r.Contains("10:03", StringComparison.Ordinal)));
     }
 
-    private static async IAsyncEnumerable<IReadOnlyList<GenericRecord>> Rows(IReadOnlyList<GenericRecord> rows)
+    /// <summary>Keeps the steps a driver hands its sinks, storing nothing.</summary>
+    private sealed class StepRecorder : IPipelineSink
     {
-        await Task.Yield();
-        yield return rows;
+        public List<PipelineStep> Steps { get; } = [];
+
+        public bool Accepts(string output) => false;
+
+        public Task WriteAsync(PipelineStep step, CancellationToken cancellationToken)
+        {
+            Steps.Add(step);
+            return Task.CompletedTask;
+        }
+
+        public Task CompleteAsync(PipelineStep step, CancellationToken cancellationToken) => WriteAsync(step, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A source of given batches, for the batch layer's pull loop.</summary>
+    private sealed class BatchSource(params SourceBatch[] batches) : IRecordBatchSource
+    {
+        public async IAsyncEnumerable<SourceBatch> ReadAsync(IReadOnlyList<SourcePosition> resume,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            foreach (var batch in batches)
+            {
+                yield return batch;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static async Task<List<string>> ReadAsync(NpgsqlDataSource dataSource, string table)

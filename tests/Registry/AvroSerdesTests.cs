@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Confluent.Kafka;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Registry.Client;
 using Streams.Registry.Serdes;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Streams.Registry.Api;
+using Streams.Api.Registry;
 using Streams.Testing;
 
 namespace Streams.Registry.Tests;

@@ -1,4 +1,4 @@
-using Streams.Registry.Api;
+using Streams.Api.Registry;
 using Streams.Testing;
 
 namespace Streams.Registry.Tests;

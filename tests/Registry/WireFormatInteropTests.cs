@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Registry.Client;
 using Streams.Registry.Serdes;

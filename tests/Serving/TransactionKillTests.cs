@@ -1,4 +1,5 @@
 using Npgsql;
+using Streams.Formats.Model;
 using Streams.Serving;
 using Streams.Testing;
 using static Streams.Serving.Tests.ServingTestData;

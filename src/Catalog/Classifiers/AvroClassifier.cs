@@ -1,5 +1,5 @@
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Model;
 
 namespace Streams.Catalog.Classifiers;

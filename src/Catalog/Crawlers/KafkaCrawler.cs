@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Streams.Catalog.Model;
 using Streams.Catalog.Schemas;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Catalog.Crawlers;

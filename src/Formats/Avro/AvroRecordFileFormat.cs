@@ -1,3 +1,4 @@
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Avro;

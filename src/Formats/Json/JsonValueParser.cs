@@ -2,6 +2,9 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Json;
+using Streams.Formats.Avro.Logical;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Json;

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Avro.Logical;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Json;

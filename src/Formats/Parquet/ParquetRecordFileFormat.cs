@@ -6,6 +6,18 @@ namespace Streams.Formats.Parquet;
 /// <summary>Parquet files (<c>.parquet</c>) for <see cref="RecordFiles"/>: one batch per row group slice.</summary>
 public sealed class ParquetRecordFileFormat : RecordFileFormat
 {
+    // Before Instance: static initializers run in order, and the constructor reads this.
+    /// <summary>The codec names <c>--codec</c> and <see cref="RecordFileOptions.Codec"/> take, as DuckDB and Spark spell them.</summary>
+    private static readonly IReadOnlyDictionary<string, Metadata.CompressionCodec> CodecNames = new Dictionary<string, Metadata.CompressionCodec>
+    {
+        ["uncompressed"] = Metadata.CompressionCodec.Uncompressed,
+        ["snappy"] = Metadata.CompressionCodec.Snappy,
+        ["gzip"] = Metadata.CompressionCodec.Gzip,
+        ["zstd"] = Metadata.CompressionCodec.Zstd,
+        ["lz4_raw"] = Metadata.CompressionCodec.Lz4Raw,
+        ["lz4"] = Metadata.CompressionCodec.Lz4,
+    };
+
     /// <summary>The instance registered with <see cref="RecordFiles"/>.</summary>
     public static ParquetRecordFileFormat Instance { get; } = new();
 
@@ -20,7 +32,7 @@ public sealed class ParquetRecordFileFormat : RecordFileFormat
     public override IReadOnlyList<string> Extensions { get; } = [".parquet"];
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Codecs { get; } = ["uncompressed", "snappy", "gzip"];
+    public override IReadOnlyList<string> Codecs { get; } = [.. CodecNames.Keys];
 
     /// <inheritdoc />
     public override bool StoresSchema => true;
@@ -49,15 +61,12 @@ public sealed class ParquetRecordFileFormat : RecordFileFormat
         var writerOptions = ParquetWriterOptions.Default;
         if (options.Codec is not null)
         {
+            var name = options.Codec.ToLowerInvariant() is "null" or "none" ? "uncompressed" : options.Codec.ToLowerInvariant();
             writerOptions = writerOptions with
             {
-                Compression = options.Codec.ToLowerInvariant() switch
-                {
-                    "null" or "none" or "uncompressed" => Metadata.CompressionCodec.Uncompressed,
-                    "snappy" => Metadata.CompressionCodec.Snappy,
-                    "gzip" => Metadata.CompressionCodec.Gzip,
-                    _ => throw new ArgumentException($"Unknown Parquet codec '{options.Codec}'; supported: uncompressed, snappy, gzip.", nameof(options)),
-                },
+                Compression = CodecNames.TryGetValue(name, out var codec)
+                    ? codec
+                    : throw new ArgumentException($"Unknown Parquet codec '{options.Codec}'; supported: {string.Join(", ", Codecs)}.", nameof(options)),
             };
         }
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet.Columns;
 using Streams.Formats.Parquet.Metadata;

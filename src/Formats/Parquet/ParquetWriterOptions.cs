@@ -9,8 +9,11 @@ public sealed record ParquetWriterOptions
     /// <summary>The defaults: SNAPPY, data page v1, 1 MiB pages, 128 MiB / 1 Mi-row row groups, dictionaries up to 1 MiB.</summary>
     public static ParquetWriterOptions Default { get; } = new();
 
-    /// <summary>The page codec: UNCOMPRESSED, SNAPPY or GZIP.</summary>
+    /// <summary>The page codec: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW or LZ4 (Hadoop framing, for old readers).</summary>
     public CompressionCodec Compression { get; init; } = CompressionCodec.Snappy;
+
+    /// <summary>The ZSTD level (1 fastest .. 22 smallest); null for zstd's default, 3. Other codecs ignore it.</summary>
+    public int? CompressionLevel { get; init; }
 
     /// <summary>1 for DATA_PAGE, 2 for DATA_PAGE_V2 (levels uncompressed, in the header's byte lengths).</summary>
     public int DataPageVersion { get; init; } = 1;
@@ -48,7 +51,9 @@ public sealed record ParquetWriterOptions
     internal void Validate()
     {
         if (!Encodings.PageCompression.CanWrite(Compression))
-            throw new ArgumentException($"Compression {Compression} is not supported for writing; use Uncompressed, Snappy or Gzip.");
+            throw new ArgumentException($"Compression {Compression} is not supported for writing; use {Encodings.PageCompression.WritableNames}.");
+        if (CompressionLevel is < -7 or > 22)
+            throw new ArgumentException($"CompressionLevel must be between -7 and 22 (ZSTD levels), not {CompressionLevel}.");
         if (DataPageVersion is not (1 or 2))
             throw new ArgumentException($"DataPageVersion must be 1 or 2, not {DataPageVersion}.");
         if (PageSize <= 0 || RowGroupSize <= 0 || RowGroupRows <= 0)

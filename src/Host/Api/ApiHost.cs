@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Streams.Catalog.GlueApi;
+using Streams.Api.Glue;
+using Streams.Api.Query;
+using Streams.Api.Registry;
 using Streams.Host.Configuration;
-using Streams.Registry;
-using Streams.Registry.Api;
 
 namespace Streams.Host.Api;
 
@@ -29,6 +29,7 @@ public static class ApiHost
         // Area services: one line per area.
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
+        builder.Services.AddServingQuery(options.Postgres.ConnectionString);
 
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
@@ -36,7 +37,7 @@ public static class ApiHost
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();
         app.MapGlueApi();
-        app.MapQuery(options);
+        app.MapQuery();
 
         return app;
     }

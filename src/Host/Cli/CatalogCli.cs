@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Streams.Catalog.GlueApi;
+using Streams.Catalog;
 using Streams.Catalog.Store;
 using Streams.Host.Configuration;
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Streams.Formats;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Json;
 using Streams.Formats.Model;
 
@@ -93,7 +95,8 @@ public static class FormatCommand
         var output = new Argument<FileInfo>("OUT") { Description = "The file to write (replaced if it exists); its extension picks the format." };
         var codec = new Option<string?>("--codec")
         {
-            Description = "Compression of the output: null, deflate or snappy (Avro); uncompressed, snappy or gzip (Parquet).",
+            Description = $"Compression of the output: {string.Join(", ", AvroRecordFileFormat.Instance.Codecs)} (Avro); "
+                + $"{string.Join(", ", Streams.Formats.Parquet.ParquetRecordFileFormat.Instance.Codecs)} (Parquet).",
         };
         var schema = SchemaOption("An Avro schema (.avsc) for the records: required when IN is JSON lines; for Avro input, the schema to resolve to.");
         var command = new Command("convert", "Convert a record file to another format, by the extensions of IN and OUT.")

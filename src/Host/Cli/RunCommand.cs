@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Pipelines;
 using Streams.Pipelines.Expressions;
@@ -32,7 +32,7 @@ public static class RunCommand
                 var pipeline = await PipelineSpecLoader.LoadFileAsync(result.GetValue(spec)!.FullName, cancellationToken);
                 var schemaPath = result.GetValue(schema)?.FullName ?? pipeline.Source.SchemaFile;
                 Schema? inputSchema = schemaPath is null ? null : AvroSchemaParser.Parse(await File.ReadAllTextAsync(schemaPath, cancellationToken));
-                await using var dataSource = pipeline.Transforms.Any(t => t is JoinTransform) ? PostgresConnection.Open(result, postgres) : null;
+                await using var dataSource = pipeline.Transforms.Any(t => t.Needs.HasFlag(TransformNeeds.Postgres)) ? PostgresConnection.Open(result, postgres) : null;
                 var runner = new PipelineRunner(pipeline, PipelineMode.Batch, new PipelineEnvironment(dataSource));
                 var summary = await PipelineFileRunner.RunAsync(runner, result.GetValue(input)!.FullName, result.GetValue(output)!.FullName, inputSchema, cancellationToken);
                 await Console.Out.WriteLineAsync($"{summary.RecordsRead} records read, {summary.RecordsWritten} rows written to {result.GetValue(output)!.FullName}");

@@ -54,4 +54,7 @@ public sealed record SinkSpec(string Output, string? Serving, IReadOnlyList<stri
 {
     /// <summary>The name of the main output.</summary>
     public const string Main = "main";
+
+    /// <summary>The name of the dead-letter output.</summary>
+    public const string DeadLetters = "dead_letters";
 }

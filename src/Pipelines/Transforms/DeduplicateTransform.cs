@@ -3,8 +3,9 @@ using Streams.Formats.Model;
 namespace Streams.Pipelines.Transforms;
 
 /// <summary>
-/// Keeps the first record of each key. The seen keys persist across the batches of one pipeline run,
-/// so a key repeated in a later micro-batch is dropped too.
+/// Keeps the first record of each key. The seen keys (<see cref="DeduplicateState"/>) persist across the
+/// batches of one runner, and across restarts when the driver saves them, so a key repeated in a later
+/// micro-batch is dropped too.
 /// </summary>
 public sealed class DeduplicateTransform(IReadOnlyList<string> keys) : Transform
 {
@@ -15,7 +16,16 @@ public sealed class DeduplicateTransform(IReadOnlyList<string> keys) : Transform
     public override string Kind => "deduplicate";
 
     /// <inheritdoc />
-    public override BoundTransform Bind(RecordSchema input)
+    public override TransformNeeds Needs => TransformNeeds.State;
+
+    /// <inheritdoc />
+    public override ITransformState CreateState() => new DeduplicateState();
+
+    /// <inheritdoc />
+    public override BoundTransform Bind(RecordSchema input) => Bind(input, null);
+
+    /// <inheritdoc />
+    public override BoundTransform Bind(RecordSchema input, ITransformState? state)
     {
         if (Keys.Count == 0)
         {
@@ -23,13 +33,11 @@ public sealed class DeduplicateTransform(IReadOnlyList<string> keys) : Transform
         }
 
         var paths = Keys.Select(k => FieldPath.Resolve(input, k, d => Error(d))).ToArray();
-        return new Bound(input, paths, Name);
+        return new Bound(input, paths, Name, state as DeduplicateState ?? new DeduplicateState());
     }
 
-    private sealed class Bound(RecordSchema output, FieldPath[] paths, string label) : RecordTransform(output, label)
+    private sealed class Bound(RecordSchema output, FieldPath[] paths, string label, DeduplicateState seen) : RecordTransform(output, label)
     {
-        private readonly HashSet<object?[]> _seen = new(KeyComparer.Instance);
-
         protected override GenericRecord? Apply(GenericRecord record)
         {
             var key = new object?[paths.Length];
@@ -38,7 +46,7 @@ public sealed class DeduplicateTransform(IReadOnlyList<string> keys) : Transform
                 key[i] = paths[i].Read(record);
             }
 
-            return _seen.Add(key) ? record : null;
+            return seen.Add(key) ? record : null;
         }
     }
 }

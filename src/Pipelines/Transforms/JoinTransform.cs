@@ -38,6 +38,9 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
     /// <inheritdoc />
     public override string Kind => "join";
 
+    /// <inheritdoc />
+    public override TransformNeeds Needs => TransformNeeds.Postgres;
+
     private NpgsqlDataSource? _dataSource;
 
     /// <inheritdoc />

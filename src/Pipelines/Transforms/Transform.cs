@@ -3,7 +3,7 @@ using Streams.Formats.Model;
 namespace Streams.Pipelines.Transforms;
 
 /// <summary>
-/// A step of a pipeline. <see cref="Bind"/> computes the output schema once per input schema and
+/// A step of a pipeline. <see cref="Bind(RecordSchema)"/> computes the output schema once per input schema and
 /// returns a <see cref="BoundTransform"/> that processes batches of that schema.
 /// </summary>
 public abstract class Transform
@@ -17,9 +17,21 @@ public abstract class Transform
     /// <summary>Loads what the transform needs from outside (a lookup table's columns) once, before binding.</summary>
     public virtual Task PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>What the transform needs from the code that runs it (PostgreSQL, state).</summary>
+    public virtual TransformNeeds Needs => TransformNeeds.None;
+
+    /// <summary>New state for one runner (<see cref="TransformNeeds.State"/>), or null for a stateless transform.</summary>
+    public virtual ITransformState? CreateState() => null;
+
     /// <summary>Checks the transform against <paramref name="input"/> and compiles it.</summary>
     /// <exception cref="TransformException">The transform does not apply to this schema (unknown field, bad type...).</exception>
     public abstract BoundTransform Bind(RecordSchema input);
+
+    /// <summary>
+    /// Binds with the runner's <paramref name="state"/> (from <see cref="CreateState"/>), so that the state
+    /// outlives the schema it was bound for and can be saved and restored.
+    /// </summary>
+    public virtual BoundTransform Bind(RecordSchema input, ITransformState? state) => Bind(input);
 
     /// <summary>The label, or the kind when no label was set.</summary>
     protected string Name => Label.Length > 0 ? Label : Kind;

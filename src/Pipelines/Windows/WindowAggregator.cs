@@ -46,6 +46,18 @@ public sealed class WindowAggregator
     /// <summary>The watermark: the largest event time seen minus the watermark delay; null before any record.</summary>
     public DateTime? Watermark => _maxEventTime is { } max ? max - _window.WatermarkDelay : null;
 
+    /// <summary>The largest event time seen (the state behind <see cref="Watermark"/>), or null before any record.</summary>
+    public DateTime? MaxEventTime => _maxEventTime;
+
+    /// <summary>Restores the largest event time saved earlier, so that lateness survives a restart; never moves it back.</summary>
+    public void RestoreMaxEventTime(DateTime? maxEventTime)
+    {
+        if (maxEventTime is { } restored && (_maxEventTime is null || restored > _maxEventTime))
+        {
+            _maxEventTime = DateTime.SpecifyKind(restored, DateTimeKind.Utc);
+        }
+    }
+
     /// <summary>Compiles the window against the input schema and returns the output schema. One input schema per aggregator.</summary>
     public RecordSchema Bind(RecordSchema input)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Streams.Registry.Api;
+using Streams.Registry.Rest;
 
 namespace Streams.Registry.Client;
 

@@ -1,4 +1,5 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Registry.Formats;

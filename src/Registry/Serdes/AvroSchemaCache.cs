@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Registry.Client;
 

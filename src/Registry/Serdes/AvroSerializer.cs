@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
 using Streams.Formats.Model;
 using Streams.Registry.Client;
 

@@ -23,6 +23,7 @@ public sealed class KafkaClientFactory
                 nameof(options));
         }
 
+        LibrdkafkaNative.Ensure();
         _options = options;
     }
 

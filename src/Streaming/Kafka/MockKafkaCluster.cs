@@ -10,7 +10,7 @@ namespace Streams.Streaming.Kafka;
 /// </summary>
 /// <remarks>
 /// Not a Kafka replacement: the mock cluster keeps data in memory, auto-creates topics with four
-/// partitions on first use, and (in librdkafka 2.0.2) does not implement CreateTopics.
+/// partitions on first use, and does not implement the admin API for topics (CreateTopics and the like).
 /// </remarks>
 public sealed class MockKafkaCluster : IDisposable
 {
@@ -34,6 +34,7 @@ public sealed class MockKafkaCluster : IDisposable
     public static MockKafkaCluster Start(int brokers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        LibrdkafkaNative.Ensure();
         var config = new ProducerConfig();
         // Warnings and above only: the mock cluster announces itself at notice level on every start.
         config.Set("log_level", "4");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

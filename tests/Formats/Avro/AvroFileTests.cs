@@ -1,4 +1,5 @@
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

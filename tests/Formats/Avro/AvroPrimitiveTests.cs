@@ -1,5 +1,5 @@
 using System.Buffers;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
 
 namespace Streams.Formats.Tests.Avro;
 

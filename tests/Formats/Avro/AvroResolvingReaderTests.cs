@@ -1,4 +1,6 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Avro.Files;
+using Streams.Formats.Avro.Resolution;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

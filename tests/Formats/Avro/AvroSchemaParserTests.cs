@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Json;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

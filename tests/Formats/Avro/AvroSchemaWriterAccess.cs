@@ -4,5 +4,5 @@ namespace Streams.Formats.Tests.Avro;
 
 internal static class AvroSchemaWriterAccess
 {
-    public static string Json(Schema schema) => Streams.Formats.Avro.AvroSchemaWriter.ToJson(schema);
+    public static string Json(Schema schema) => Streams.Formats.Avro.Schemas.AvroSchemaWriter.ToJson(schema);
 }

@@ -1,4 +1,4 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

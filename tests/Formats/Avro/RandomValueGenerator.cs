@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Text;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;

@@ -1,4 +1,7 @@
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Json;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro;
@@ -151,12 +154,12 @@ public sealed class ResolvedValueConverterTests
     }
 
     // Random bytes are rarely valid UTF-8, so bytes read as a string may fail.
-    private static bool ReadsBytesAsString(Resolution root)
+    private static bool ReadsBytesAsString(ResolutionNode root)
     {
-        var seen = new HashSet<Resolution>();
+        var seen = new HashSet<ResolutionNode>();
         return Visit(root);
 
-        bool Visit(Resolution node) => seen.Add(node) && node switch
+        bool Visit(ResolutionNode node) => seen.Add(node) && node switch
         {
             DirectResolution d => d.Promotion == Promotion.BytesToString,
             RecordResolution r => r.WriterFields.Any(f => f.Resolution is { } n && Visit(n)),

@@ -61,15 +61,21 @@ public sealed class ParquetCorruptFileTests : IDisposable
         ids.Should().Be(2000);
     }
 
-    [Fact]
-    public async Task Corrupt_compressed_data_is_reported()
+    [Theory]
+    [InlineData(CompressionCodec.Gzip)]
+    [InlineData(CompressionCodec.Zstd)]
+    [InlineData(CompressionCodec.Lz4Raw)]
+    [InlineData(CompressionCodec.Lz4)]
+    public async Task Corrupt_compressed_data_is_reported(CompressionCodec codec)
     {
-        var (path, bytes, reader) = await WriteAsync(CompressionCodec.Gzip);
+        var (path, bytes, reader) = await WriteAsync(codec);
         var column = reader.Metadata.RowGroups[0].Columns[6].MetaData!; // "s"
         await reader.DisposeAsync();
-        var middle = (int)(column.DataPageOffset + column.TotalCompressedSize / 2);
-        bytes.AsSpan(middle, 16).Fill(0x5A);
-        var corrupt = Path.Combine(_directory, "corrupt-gzip.parquet");
+        // Damage the start of the first page's compressed body (its frame header, framing or first token):
+        // LZ4 carries no checksum, so damage further in could decode to wrong bytes of the right length.
+        PageHeader.Read(bytes.AsSpan((int)column.DataPageOffset), out var headerLength);
+        bytes.AsSpan((int)column.DataPageOffset + headerLength, 16).Fill(0xFF);
+        var corrupt = Path.Combine(_directory, $"corrupt-{codec}.parquet");
         await File.WriteAllBytesAsync(corrupt, bytes);
 
         await using var damaged = await ParquetReader.OpenAsync(corrupt);

@@ -1,4 +1,4 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet;
 

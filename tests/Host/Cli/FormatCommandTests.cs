@@ -1,4 +1,7 @@
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
+using Streams.Formats.Avro.Schemas;
+using Streams.Formats.Parquet;
+using Streams.Formats.Parquet.Metadata;
 
 namespace Streams.Host.Tests.Cli;
 
@@ -127,19 +130,28 @@ public sealed class FormatCommandTests : IDisposable
         jsonCodec.Err.Should().Contain("--codec does not apply to jsonl output");
     }
 
-    [Fact]
-    public async Task Parquet_output_takes_its_own_codecs()
+    [Theory]
+    [InlineData("gzip", CompressionCodec.Gzip)]
+    [InlineData("zstd", CompressionCodec.Zstd)]
+    [InlineData("lz4_raw", CompressionCodec.Lz4Raw)]
+    [InlineData("LZ4", CompressionCodec.Lz4)]
+    public async Task Parquet_output_takes_its_own_codecs(string name, CompressionCodec codec)
     {
         var input = await WriteInputs();
-        var gzip = await Streams("format", "convert", input, PathOf("o.parquet"), "--codec", "gzip", "--schema", PathOf("order.avsc"));
-        gzip.Exit.Should().Be(0, gzip.Err);
-        var back = await Streams("format", "cat", PathOf("o.parquet"));
+        var convert = await Streams("format", "convert", input, PathOf("o.parquet"), "--codec", name, "--schema", PathOf("order.avsc"));
+        convert.Exit.Should().Be(0, convert.Err);
+        await using (var reader = await ParquetReader.OpenAsync(PathOf("o.parquet")))
+        {
+            reader.Metadata.RowGroups.SelectMany(g => g.Columns).Select(c => c.MetaData!.Codec).Distinct().Should().Equal(codec);
+        }
+
+        var back = await Streams("format", "convert", PathOf("o.parquet"), PathOf("back.jsonl"));
         back.Exit.Should().Be(0, back.Err);
-        back.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(Lines.Length);
+        (await File.ReadAllLinesAsync(PathOf("back.jsonl"))).Should().Equal(Lines);
 
         var deflate = await Streams("format", "convert", input, PathOf("p.parquet"), "--codec", "deflate", "--schema", PathOf("order.avsc"));
         deflate.Exit.Should().Be(2);
-        deflate.Err.Should().Contain("Unknown parquet codec 'deflate'").And.Contain("uncompressed, snappy, gzip");
+        deflate.Err.Should().Contain("Unknown parquet codec 'deflate'").And.Contain("uncompressed, snappy, gzip, zstd, lz4_raw, lz4");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
+using Streams.Api.Registry;
 using Streams.Registry;
-using Streams.Registry.Api;
 using Streams.Testing;
 
 namespace Streams.Host.Tests.Cli;

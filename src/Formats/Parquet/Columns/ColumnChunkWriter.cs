@@ -199,7 +199,7 @@ internal sealed class ColumnChunkWriter(ParquetWriterOptions options)
         {
             uncompressed = levels.Length + values.Length;
             _compressed.Write(levels);
-            PageCompression.Compress(options.Compression, values, _compressed);
+            PageCompression.Compress(options.Compression, values, _compressed, options.CompressionLevel);
             body = _compressed.WrittenSpan;
         }
         else
@@ -214,7 +214,7 @@ internal sealed class ColumnChunkWriter(ParquetWriterOptions options)
             }
             else
             {
-                PageCompression.Compress(options.Compression, _body.WrittenSpan, _compressed);
+                PageCompression.Compress(options.Compression, _body.WrittenSpan, _compressed, options.CompressionLevel);
                 body = _compressed.WrittenSpan;
             }
         }

@@ -1,18 +1,30 @@
 using System.Buffers;
 using System.IO.Compression;
+using Streams.Formats.Compression;
 using Streams.Formats.Parquet.Metadata;
 
 namespace Streams.Formats.Parquet.Encodings;
 
-/// <summary>Page compression: UNCOMPRESSED, SNAPPY (IronSnappy), GZIP (System.IO.Compression); BROTLI and LZ4_RAW are also read.</summary>
+/// <summary>
+/// Page compression: UNCOMPRESSED, SNAPPY (IronSnappy), GZIP and BROTLI (System.IO.Compression), ZSTD
+/// (ZstdSharp.Port), LZ4_RAW and LZ4 with Hadoop framing (K4os.Compression.LZ4). All are read; all but BROTLI
+/// are written. LZO is neither.
+/// </summary>
 internal static class PageCompression
 {
+    /// <summary>The codecs <see cref="Compress"/> accepts, as Parquet names them.</summary>
+    public const string WritableNames = "UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW or LZ4";
+
     /// <summary>True for the codecs <see cref="Compress"/> accepts.</summary>
     public static bool CanWrite(CompressionCodec codec) =>
-        codec is CompressionCodec.Uncompressed or CompressionCodec.Snappy or CompressionCodec.Gzip;
+        codec is CompressionCodec.Uncompressed or CompressionCodec.Snappy or CompressionCodec.Gzip
+            or CompressionCodec.Zstd or CompressionCodec.Lz4Raw or CompressionCodec.Lz4;
 
-    /// <summary>Compresses <paramref name="input"/> onto <paramref name="output"/>; returns the compressed length.</summary>
-    public static int Compress(CompressionCodec codec, ReadOnlySpan<byte> input, ArrayBufferWriter<byte> output)
+    /// <summary>
+    /// Compresses <paramref name="input"/> onto <paramref name="output"/>; returns the compressed length.
+    /// <paramref name="level"/> is the ZSTD level (ignored by the other codecs); null means zstd's default.
+    /// </summary>
+    public static int Compress(CompressionCodec codec, ReadOnlySpan<byte> input, ArrayBufferWriter<byte> output, int? level = null)
     {
         var before = output.WrittenCount;
         switch (codec)
@@ -33,8 +45,20 @@ internal static class PageCompression
 
                 break;
             }
+            case CompressionCodec.Zstd:
+                Zstd.Compress(input, output, level ?? Zstd.DefaultLevel);
+                break;
+            case CompressionCodec.Lz4Raw:
+            {
+                var span = output.GetSpan(K4os.Compression.LZ4.LZ4Codec.MaximumOutputSize(input.Length));
+                output.Advance(Lz4Block.Compress(input, span));
+                break;
+            }
+            case CompressionCodec.Lz4:
+                Lz4Hadoop.Compress(input, output);
+                break;
             default:
-                throw new NotSupportedException($"Writing {codec} pages is not supported; use UNCOMPRESSED, SNAPPY or GZIP.");
+                throw new NotSupportedException($"Writing {codec} pages is not supported; use {WritableNames}.");
         }
 
         return output.WrittenCount - before;
@@ -69,10 +93,18 @@ internal static class PageCompression
                 break;
             case CompressionCodec.Lz4Raw:
                 result = new byte[uncompressedLength];
-                Lz4Raw.Decompress(input, result);
+                Lz4Block.Decompress(input, result);
+                break;
+            case CompressionCodec.Lz4:
+                result = new byte[uncompressedLength];
+                Lz4Hadoop.Decompress(input, result);
+                break;
+            case CompressionCodec.Zstd:
+                result = new byte[uncompressedLength];
+                Zstd.Decompress(input, result);
                 break;
             default:
-                throw new NotSupportedException($"Pages compressed with {codec.ToString().ToUpperInvariant()} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI, LZ4_RAW.");
+                throw new NotSupportedException($"Pages compressed with {codec.ToString().ToUpperInvariant()} cannot be read; supported: UNCOMPRESSED, SNAPPY, GZIP, BROTLI, ZSTD, LZ4_RAW, LZ4.");
         }
 
         if (result.Length != uncompressedLength)

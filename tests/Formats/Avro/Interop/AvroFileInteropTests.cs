@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Avro.Files;
+using Streams.Formats.Avro.Json;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Testing;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 
 namespace Streams.Formats.Tests.Avro.Interop;
 

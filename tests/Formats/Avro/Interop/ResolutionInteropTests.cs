@@ -2,6 +2,9 @@ using System.Collections;
 using System.Text;
 using System.Text.Json.Nodes;
 using Streams.Formats.Avro;
+using Streams.Formats.Avro.Json;
+using Streams.Formats.Avro.Resolution;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro.Interop;
@@ -194,12 +197,12 @@ public sealed class ResolutionInteropTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     /// <summary>Whether reading needs a rule python3-avro's DatumReader does not implement (see the class remarks).</summary>
-    private static bool NeedsWhatPythonLacks(Resolution root)
+    private static bool NeedsWhatPythonLacks(ResolutionNode root)
     {
-        var seen = new HashSet<Resolution>();
+        var seen = new HashSet<ResolutionNode>();
         return Visit(root);
 
-        bool Visit(Resolution node)
+        bool Visit(ResolutionNode node)
         {
             if (!seen.Add(node))
             {

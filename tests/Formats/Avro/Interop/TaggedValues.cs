@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Tests.Avro.Interop;

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Streams.Catalog;
+using Streams.Catalog.Model;
+using Streams.Catalog.Storage;
+
+namespace Streams.Api.Glue;
+
+/// <summary>
+/// The Glue-compatible HTTP endpoint: AWS JSON 1.1 at <c>POST /</c>, the operation named by the
+/// <c>X-Amz-Target: AWSGlue.&lt;Operation&gt;</c> header, answers in <c>application/x-amz-json-1.1</c>, errors as
+/// <c>{"__type": ..., "Message": ...}</c> with HTTP 400 (403 for authentication failures).
+/// </summary>
+public static class GlueApiEndpoints
+{
+    private const string ContentType = "application/x-amz-json-1.1";
+    private const string TargetPrefix = "AWSGlue.";
+
+    /// <summary>Maps the Glue API at <c>POST /</c>. Needs the services of <c>AddGlueCatalog</c>.</summary>
+    public static IEndpointConventionBuilder MapGlueApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapPost("/", HandleAsync).DisableAntiforgery();
+    }
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var cancellationToken = context.RequestAborted;
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        {
+            await WriteErrorAsync(context, 400, "UnknownOperationException",
+                $"X-Amz-Target must be {TargetPrefix}<Operation>, got '{target}'.");
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, cancellationToken);
+        var body = buffer.ToArray();
+        if (services.GetRequiredService<SigV4Verifier>().Verify(context.Request, body) is { } failure)
+        {
+            await WriteErrorAsync(context, 403, failure.ErrorType, failure.Message);
+            return;
+        }
+
+        var operation = target[TargetPrefix.Length..];
+        var operations = services.GetRequiredService<GlueOperations>();
+        try
+        {
+            using var document = body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                // AWS JSON 1.1 inputs are structures; AWS refuses any other top-level value as a serialization error.
+                await WriteErrorAsync(context, 400, "SerializationException",
+                    $"The request body must be a JSON object, got {document.RootElement.ValueKind}.");
+                return;
+            }
+
+            var result = await operations.InvokeAsync(new GlueRequest(operation, document.RootElement), cancellationToken);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = ContentType;
+            await JsonSerializer.SerializeAsync(context.Response.Body, result, result.GetType(), CatalogJson.Options, cancellationToken);
+        }
+        catch (KeyNotFoundException) when (!operations.Names.Contains(operation))
+        {
+            await WriteErrorAsync(context, 400, "UnknownOperationException", $"Operation {operation} is not supported.");
+        }
+        catch (CatalogException e)
+        {
+            await WriteErrorAsync(context, 400, e.ErrorCode, e.Message);
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, "SerializationException", $"The request body is not valid JSON: {e.Message}");
+        }
+        catch (LakePathException e)
+        {
+            await WriteErrorAsync(context, 400, "InvalidInputException", e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GlueApiEndpoints))
+                .LogError(e, "Glue operation {Operation} failed", operation);
+            await WriteErrorAsync(context, 500, "InternalServiceException", e.Message);
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        await JsonSerializer.SerializeAsync(context.Response.Body, new Dictionary<string, string>
+        {
+            ["__type"] = type,
+            ["Message"] = message,
+        }, CatalogJson.Options, context.RequestAborted);
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Streams.Api.Query;
+
+/// <summary>Registers the query API's services with dependency injection.</summary>
+public static class QueryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds read-only SQL over the serving views of the PostgreSQL at <paramref name="connectionString"/>. An empty
+    /// connection string is allowed: <c>POST /query</c> then answers 503 naming the missing setting.
+    /// </summary>
+    public static IServiceCollection AddServingQuery(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(new ServingQuerySource(connectionString));
+        return services;
+    }
+}
