@@ -193,7 +193,8 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
         /// <summary>
         /// Copies the current generation's rows into the new one, except those whose time column falls in one of
         /// the <paramref name="replaced"/> ranges (from inclusive, to exclusive): an incremental backfill recomputes
-        /// only those and writes them next. Call it before the first <see cref="WriteAsync"/>. Returns the rows copied.
+        /// only those and writes them itself, before or after; the rows it writes must lie in the ranges (they are
+        /// keyed by time too, so they cannot collide with the copied ones). Returns the rows copied.
         /// </summary>
         public async Task<long> CarryOverAsync(IReadOnlyList<(DateTime From, DateTime To)> replaced, CancellationToken cancellationToken = default)
         {

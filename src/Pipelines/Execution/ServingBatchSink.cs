@@ -17,13 +17,13 @@ namespace Streams.Pipelines.Execution;
 /// <param name="deadLetterPipeline">When set, dead letters go to <c>serving.dead_letters</c> under this name, in the swap's transaction.</param>
 /// <param name="catalog">When given, a new output is registered in the Data Catalog.</param>
 /// <param name="carryOver">
-/// When set, the new generation starts as the current one without the rows whose time falls in these ranges
-/// (an incremental backfill writes only the recomputed ranges); null: the new generation holds only the rows written.
+/// When set, asked at completion for time ranges: the new generation also gets the current one's rows outside them
+/// (an incremental backfill writes only the rows of the ranges it recomputed); null: the new generation holds only the rows written.
 /// </param>
 /// <param name="beforeCommit">Runs in the swap's transaction just before the commit, to store what must commit with the batch (job bookmarks).</param>
 public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputDefinition output, DateTime? watermark = null,
     string? deadLetterPipeline = null, Streams.Catalog.Store.CatalogStore? catalog = null,
-    IReadOnlyList<(DateTime From, DateTime To)>? carryOver = null,
+    Func<IReadOnlyList<(DateTime From, DateTime To)>>? carryOver = null,
     Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>? beforeCommit = null) : IPipelineSink
 {
     private NpgsqlConnection? _connection;
@@ -51,10 +51,6 @@ public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputD
             _connection = await dataSource.OpenConnectionAsync(cancellationToken);
             _transaction = await _connection.BeginTransactionAsync(cancellationToken);
             _swap = await ServingStore.BeginSwapAsync(_connection, _transaction, Output, cancellationToken);
-            if (carryOver is not null)
-            {
-                CarriedOver = await _swap.CarryOverAsync(carryOver, cancellationToken);
-            }
         }
 
         await _swap.WriteAsync(step.Result.Output.Records, cancellationToken);
@@ -70,6 +66,11 @@ public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputD
         await WriteAsync(step, cancellationToken);
         var at = watermark ?? step.Watermark ?? throw new PipelineExecutionException(
             $"Serving output '{Output.Name}': the batch swap needs a watermark; the pipeline has no window (or read no record), so pass one to {nameof(ServingBatchSink)}.");
+        if (carryOver is not null)
+        {
+            CarriedOver = await _swap!.CarryOverAsync(carryOver(), cancellationToken);
+        }
+
         await _swap!.FinishAsync(DateTime.SpecifyKind(at, DateTimeKind.Utc), step.Positions, cancellationToken);
         if (beforeCommit is not null)
         {
