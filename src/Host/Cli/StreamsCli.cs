@@ -20,6 +20,7 @@ public static class StreamsCli
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(BackfillCommand.Create());
         return root;
     }
 }
