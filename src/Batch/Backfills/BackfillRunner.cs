@@ -88,11 +88,10 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         }
 
         // Which files changed since the bookmark (files of pruned partitions are out of scope either way).
-        var scope = source.Partitions.Select(p => p.Location.TrimEnd('/') + "/").ToList();
         var listed = source.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var added = source.Files.Where(f => !bookmarked.ContainsKey(f.Path)).ToList();
         var changed = source.Files.Where(f => bookmarked.TryGetValue(f.Path, out var b) && !b.Matches(f.Object)).ToList();
-        var removed = bookmarked.Values.Where(b => !listed.ContainsKey(b.Path) && scope.Any(s => b.Path.StartsWith(s, StringComparison.Ordinal))).ToList();
+        var removed = bookmarked.Values.Where(b => !listed.ContainsKey(b.Path) && source.Covers(b.Path)).ToList();
         var unchanged = source.Files.Where(f => bookmarked.TryGetValue(f.Path, out var b) && b.Matches(f.Object)).ToList();
         var read = mode == BackfillMode.Full ? source.Files : [.. added, .. changed];
         var plan = await planner.PlanAsync(spec, source, read, layout.FileSchema, cancellationToken) with { Layout = layout };

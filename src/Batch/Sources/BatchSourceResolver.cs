@@ -73,7 +73,7 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
             var listed = await ListAsync(location, cancellationToken);
             files.AddRange(listed.Select(o => new LakeFile(o, [], fileFormat ?? RecordFiles.FindFormat(o.Path))));
             partitions.Add(new SourcePartition([], Normalize(location), listed.Count, listed.Sum(o => o.Size)));
-            return new ResolvedSource(name, Normalize(location), keys, partitions, 0, files, schema);
+            return new ResolvedSource(name, Normalize(location), keys, partitions, [], files, schema);
         }
 
         var all = new List<Partition>();
@@ -92,16 +92,17 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
 
         var filter = Parse(where, keys);
         var kept = all.Where(p => filter?.Matches(p.Values) ?? true).ToList();
+        string LocationOf(Partition partition) => partition.StorageDescriptor?.Location
+                                                  ?? $"{location.TrimEnd('/')}/{string.Join('/', keys.Zip(partition.Values, (k, v) => $"{k.Name}={Uri.EscapeDataString(v)}"))}";
         foreach (var partition in kept)
         {
-            var partitionLocation = partition.StorageDescriptor?.Location
-                                    ?? $"{location.TrimEnd('/')}/{string.Join('/', keys.Zip(partition.Values, (k, v) => $"{k.Name}={Uri.EscapeDataString(v)}"))}";
+            var partitionLocation = LocationOf(partition);
             var listed = await ListAsync(partitionLocation, cancellationToken);
             files.AddRange(listed.Select(o => new LakeFile(o, partition.Values, fileFormat ?? RecordFiles.FindFormat(o.Path))));
             partitions.Add(new SourcePartition(partition.Values, Normalize(partitionLocation), listed.Count, listed.Sum(o => o.Size)));
         }
 
-        return new ResolvedSource(name, Normalize(location), keys, partitions, all.Count - kept.Count, files, schema);
+        return new ResolvedSource(name, Normalize(location), keys, partitions, [.. all.Except(kept).Select(p => Normalize(LocationOf(p)))], files, schema);
     }
 
     private async Task<ResolvedSource> ResolvePathAsync(string path, string? format, string? where, CancellationToken cancellationToken)
@@ -142,23 +143,24 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
             .GroupBy(l => string.Join('\u0001', l.Values), StringComparer.Ordinal)
             .ToList();
         var partitionList = new List<SourcePartition>();
+        var pruned = new List<string>();
         var files = new List<LakeFile>();
         foreach (var group in groups)
         {
             var values = group.First().Values;
+            var first = group.First().Object.Path;
+            var folder = keys.Count == 0 ? location : first[..first.LastIndexOf('/')];
             if (filter is not null && !filter.Matches(values))
             {
+                pruned.Add(folder);
                 continue;
             }
 
-            var first = group.First().Object.Path;
-            var folder = keys.Count == 0 ? location : first[..first.LastIndexOf('/')];
             partitionList.Add(new SourcePartition(values, folder, group.Count(), group.Sum(g => g.Object.Size)));
             files.AddRange(group.Select(g => new LakeFile(g.Object, values, fileFormat ?? RecordFiles.FindFormat(g.Object.Path))));
         }
 
-        return new ResolvedSource(location, location, keys, partitionList, groups.Count - partitionList.Count,
-            [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)], null);
+        return new ResolvedSource(location, location, keys, partitionList, pruned, [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)], null);
     }
 
     private string Normalize(string path)
