@@ -16,4 +16,12 @@ public sealed record RecordFileOptions
 
     /// <summary>The file name used in error messages (the path when opened by path).</summary>
     public string? FileName { get; init; }
+
+    /// <summary>
+    /// For readers of formats that carry no schema (JSON lines, CSV): when set, a record that does not fit the
+    /// schema is reported here (with its file and line or row) and reading goes on with the next one; when null,
+    /// the first such record ends reading with its <see cref="RecordFileException"/>. File-level problems
+    /// (a missing CSV header column, invalid UTF-8) end reading either way.
+    /// </summary>
+    public Action<RecordFileException>? OnBadRecord { get; init; }
 }

@@ -9,7 +9,8 @@ namespace Streams.Serving;
 /// <summary>
 /// Writes record-model values as plain JSON (not Avro's JSON encoding): records as objects, arrays,
 /// maps as objects, bytes as base64, decimals as exact numbers, dates and timestamps as ISO 8601.
-/// Used for jsonb columns and for query results.
+/// For values without a schema: query results (CLR values read from PostgreSQL) and key tuples. A value
+/// with a schema (a record, a jsonb column) renders through <see cref="Formats.Json.RecordJson"/>.
 /// </summary>
 public static class ModelJson
 {

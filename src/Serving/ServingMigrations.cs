@@ -1,3 +1,4 @@
+using Streams.Catalog.Postgres;
 using System.Security.Cryptography;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using Streams.Catalog.Postgres;
 using System.Text;
 using System.Text.Json;
 using Npgsql;

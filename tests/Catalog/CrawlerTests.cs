@@ -259,18 +259,23 @@ public sealed class CrawlerTests : IAsyncLifetime
 
         await CreateCrawlerAsync("remote-stop", "db8");
         var otherHost = new CrawlerService(_store, new LakeStorageProvider(new LakeOptions { Root = _lake }));
+        var log = new RecordingLogger<CrawlerService>();
+        var runningHost = new CrawlerService(_store, new LakeStorageProvider(new LakeOptions { Root = _lake }), log);
         var stopped = 0;
+        var seen = false;
         var progress = new SynchronousProgress(_ =>
         {
             if (Interlocked.Exchange(ref stopped, 1) == 0)
             {
                 otherHost.StopAsync("remote-stop").GetAwaiter().GetResult();
-                // Hold the run past the running host's stop poll (1 s).
-                Thread.Sleep(TimeSpan.FromSeconds(4));
+                // Hold the run until the running host's stop poll has seen the request and cancelled it.
+                seen = log.WaitFor(CrawlerService.StopSeen, TimeSpan.FromSeconds(30));
             }
         });
 
-        var run = await _crawlers.RunAsync("remote-stop", progress, CancellationToken.None);
+        var run = await runningHost.RunAsync("remote-stop", progress, CancellationToken.None);
+
+        seen.Should().BeTrue("the running host polls the catalog for stop requests");
 
         run.Status.Should().Be("CANCELLED");
         (await _store.GetCrawlerAsync("remote-stop")).State.Should().Be("READY");

@@ -169,24 +169,26 @@ public sealed class GlueCrawlerClientTests(GlueApiServer server, S3rverFixture s
 
     private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement.Clone();
 
-    /// <summary>Polls <c>aws glue get-crawler</c> until the crawler is READY; returns the last crawl's status.</summary>
+    /// <summary>
+    /// Waits until the crawler is READY again (start-crawler returns once the run is recorded as RUNNING), polling
+    /// the host's catalog, which costs no awscli start; then reads the state and the last crawl's status through
+    /// <c>aws glue get-crawler</c>.
+    /// </summary>
     private async Task<string?> WaitReadyAsync(string name)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        while ((await server.Store.GetCrawlerAsync(name)).State != "READY")
         {
-            // A crawl of a few files takes well under a second: waiting first usually saves an awscli start.
-            await Task.Delay(500);
-            var crawler = Json(await server.AwsAsync("get-crawler", "--name", name)).GetProperty("Crawler");
-            if (crawler.GetProperty("State").GetString() == "READY")
-            {
-                return crawler.GetProperty("LastCrawl").GetProperty("Status").GetString();
-            }
-
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Crawler {name} did not become READY: {crawler}");
+                throw new TimeoutException($"Crawler {name} did not become READY in 30 s: {(await server.Store.GetCrawlerAsync(name)).State}");
             }
+
+            await Task.Delay(50);
         }
+
+        var crawler = Json(await server.AwsAsync("get-crawler", "--name", name)).GetProperty("Crawler");
+        crawler.GetProperty("State").GetString().Should().Be("READY", "the catalog says {0} is READY", name);
+        return crawler.GetProperty("LastCrawl").GetProperty("Status").GetString();
     }
 }

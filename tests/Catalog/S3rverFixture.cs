@@ -36,7 +36,7 @@ public sealed class S3rverFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         ServiceUrl = $"http://127.0.0.1:{port}";
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(60); // node starts slowly on a loaded 2-core machine
         while (true)
         {
             try

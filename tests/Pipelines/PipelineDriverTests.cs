@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Streams.Formats;
-using Streams.Formats.Avro;
+using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Pipelines.Execution;
 using Streams.Pipelines.Files;
@@ -78,8 +78,9 @@ public sealed class PipelineDriverTests : IDisposable
         // One dead letter, the same in the file and in the table.
         var fileDead = JsonDocument.Parse((await File.ReadAllLinesAsync(files.DeadLetterPath)).Single()).RootElement;
         fileDead.GetProperty("transform").GetString().Should().Be("transforms[0] (resolve_choice)");
-        (await db.RowsAsync("SELECT transform, source, partition, \"offset\", record->>'id', record->>'amount' FROM serving.dead_letters"))
-            .Should().Equal($"transforms[0] (resolve_choice)|{input}|-1|2|3|{fileDead.GetProperty("record").GetProperty("amount")}");
+        fileDead.GetProperty("record").GetProperty("amount").GetString().Should().Be("1.00", "decimals render as strings (RecordJson), losslessly");
+        (await db.RowsAsync("SELECT transform, source, partition, \"offset\", record->>'id', jsonb_typeof(record->'amount'), record->>'amount' FROM serving.dead_letters"))
+            .Should().Equal($"transforms[0] (resolve_choice)|{input}|-1|2|3|string|1.00");
 
         // A restart resumes after the committed bookmark: nothing is read or written twice.
         var again = new PipelineDriver(new PipelineRunner(spec, PipelineMode.Speed), [new ServingSpeedSink(db.DataSource, definition, deadLetterPipeline: spec.Name)]);

@@ -1,3 +1,4 @@
+using Streams.Catalog.Postgres;
 using Npgsql;
 using Streams.Serving;
 using Streams.Testing;

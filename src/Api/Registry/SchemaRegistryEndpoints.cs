@@ -83,8 +83,25 @@ public static class SchemaRegistryEndpoints
             SchemaRegistry registry, CancellationToken ct) =>
         {
             var request = await ReadBodyAsync<SchemaRequest>(http);
-            var (id, _) = await registry.RegisterAsync(Subject(subject), request.ToSubmission(), normalize ?? false, ct);
-            return RegistryResult.Json(new RegisterResponse { Id = id });
+            var (_, version) = await registry.RegisterAsync(Subject(subject), request.ToSubmission(), normalize ?? false, ct);
+            // Current Confluent registries answer with the whole version (Confluent's 2.x clients read subject and
+            // version from it); clients that read only "id" find it there too.
+            return RegistryResult.Json(SubjectVersionResponse.From(
+                await registry.GetVersionAsync(Subject(subject), VersionSpec.Of(version), includeDeleted: false, ct)));
+        });
+        group.MapGet("/subjects/{subject}/metadata", async (string subject, string[]? key, string[]? value, bool? deleted,
+            SchemaRegistry registry, CancellationToken ct) =>
+        {
+            // Schema metadata (Confluent's data contracts) is not kept here: without filters the latest version
+            // answers, as in Confluent's registry; a filter matches no version.
+            if (key is { Length: > 0 })
+            {
+                return RegistryResult.Error(StatusCodes.Status404NotFound, RegistryErrorCodes.VersionNotFound,
+                    $"No version of subject '{subject}' has metadata {string.Join(", ", key.Zip(value ?? []).Select(p => p.First + "=" + p.Second))}: this registry keeps no schema metadata.");
+            }
+
+            return RegistryResult.Json(SubjectVersionResponse.From(
+                await registry.GetVersionAsync(Subject(subject), VersionSpec.Latest, deleted ?? false, ct)));
         });
         group.MapGet("/subjects/{subject}/versions/{version}", async (string subject, string version, bool? deleted,
             SchemaRegistry registry, CancellationToken ct) =>

@@ -125,6 +125,8 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
                 await Task.Delay(StopPollInterval, run.Token);
                 if ((await store.GetCrawlerAsync(name, run.Token)).State == Stopping)
                 {
+                    // Said before cancelling: a stop from elsewhere is otherwise only visible as a CANCELLED run.
+                    _logger.LogInformation(StopSeen, "Crawler {Crawler} is stopping: the catalog holds a stop request", name);
                     await run.CancelAsync();
                 }
             }
@@ -140,6 +142,9 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     }
 
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The event logged when a run sees its crawler's stop request in the catalog and cancels itself.</summary>
+    public static readonly EventId StopSeen = new(1, nameof(StopSeen));
 
     private async Task CrawlAsync(Crawler crawler, CrawlMetrics metrics, IProgress<CrawlProgress>? progress,
         CancellationToken cancellationToken)

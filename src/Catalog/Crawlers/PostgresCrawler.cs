@@ -1,6 +1,7 @@
-using System.Globalization;
 using Npgsql;
 using Streams.Catalog.Model;
+using Streams.Catalog.Postgres;
+using Streams.Catalog.Schemas;
 
 namespace Streams.Catalog.Crawlers;
 
@@ -110,36 +111,7 @@ public sealed class PostgresCrawler(Crawler crawler, CrawlMetrics metrics)
         }.ConnectionString;
     }
 
-    /// <summary>The Glue type of a PostgreSQL column type.</summary>
-    public static string GlueType(string dataType, string udtName, int? precision, int? scale) => dataType switch
-    {
-        "smallint" => "smallint",
-        "integer" => "int",
-        "bigint" => "bigint",
-        "real" => "float",
-        "double precision" => "double",
-        "numeric" when precision is { } p => string.Create(CultureInfo.InvariantCulture, $"decimal({p},{scale ?? 0})"),
-        "numeric" => "decimal(38,18)",
-        "boolean" => "boolean",
-        "date" => "date",
-        "timestamp without time zone" or "timestamp with time zone" => "timestamp",
-        "bytea" => "binary",
-        "ARRAY" => $"array<{GlueType(ElementType(udtName), udtName.TrimStart('_'), null, null)}>",
-        _ => "string",
-    };
-
-    private static string ElementType(string udtName) => udtName.TrimStart('_') switch
-    {
-        "int2" => "smallint",
-        "int4" => "integer",
-        "int8" => "bigint",
-        "float4" => "real",
-        "float8" => "double precision",
-        "bool" => "boolean",
-        "numeric" => "numeric",
-        "date" => "date",
-        "timestamp" or "timestamptz" => "timestamp without time zone",
-        "bytea" => "bytea",
-        _ => "text",
-    };
+    /// <summary>The Glue type of a PostgreSQL column: <see cref="GlueTypes.ToTypeString"/> of its <see cref="PostgresTypeMap.FromSqlType"/> schema.</summary>
+    public static string GlueType(string dataType, string udtName, int? precision, int? scale) =>
+        GlueTypes.ToTypeString(PostgresTypeMap.FromSqlType(dataType, precision, scale, udtName));
 }

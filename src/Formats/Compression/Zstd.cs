@@ -50,6 +50,8 @@ internal static class Zstd
     /// <exception cref="InvalidDataException">The data is corrupt.</exception>
     public static void Decompress(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
     {
+        // An upper bound (zstd's decompressBound): the exact content size where the frame states it,
+        // whole blocks otherwise.
         ulong size;
         try
         {
@@ -67,7 +69,7 @@ internal static class Zstd
             return;
         }
 
-        // Frames written by streaming encoders need not state their size: decode through a stream.
+        // No usable bound (an empty or oversized frame): decode through a stream.
         using var decoder = new DecompressionStream(new MemoryStream(input.ToArray(), writable: false));
         try
         {

@@ -33,7 +33,7 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
             $"{options.FileName ?? "A CSV file"} carries no schema: reading it needs a record schema (for example --schema FILE.avsc).",
             nameof(options));
         IRecordReader reader = new Reader(new CsvRecordReader(new StreamReader(stream), options.FileName ?? "csv", schema,
-            OptionsFor(options.FileName)), schema);
+            OptionsFor(options.FileName)), schema, options.OnBadRecord);
         return Task.FromResult(reader);
     }
 
@@ -53,7 +53,7 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
     private static CsvOptions OptionsFor(string? fileName) =>
         fileName?.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) == true ? CsvOptions.Default with { Delimiter = '\t' } : CsvOptions.Default;
 
-    private sealed class Reader(CsvRecordReader reader, Schema schema) : IRecordReader
+    private sealed class Reader(CsvRecordReader reader, Schema schema, Action<RecordFileException>? onBadRecord) : IRecordReader
     {
         private CsvFormatException? _pending;
 
@@ -69,17 +69,27 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
             }
 
             var batch = new List<object?>();
-            try
+            while (batch.Count < BatchSize)
             {
-                while (batch.Count < BatchSize && reader.Read() is { } record)
+                try
                 {
+                    if (reader.Read() is not { } record)
+                    {
+                        break;
+                    }
+
                     batch.Add(record);
                 }
-            }
-            catch (CsvFormatException e) when (batch.Count > 0)
-            {
-                // The good records before the bad row are returned first; the error comes with the next call.
-                _pending = e;
+                catch (CsvFormatException e) when (onBadRecord is not null && reader.ColumnsResolved)
+                {
+                    onBadRecord(e);
+                }
+                catch (CsvFormatException e) when (batch.Count > 0)
+                {
+                    // The good records before the bad row are returned first; the error comes with the next call.
+                    _pending = e;
+                    break;
+                }
             }
 
             return ValueTask.FromResult<IReadOnlyList<object?>?>(batch.Count == 0 ? null : batch);

@@ -25,6 +25,9 @@ public sealed class CsvRecordReader : IDisposable
         _schema = schema ?? throw new ArgumentNullException(nameof(schema));
     }
 
+    /// <summary>Whether the columns are matched to fields (after the header row, if any): later failures are per row.</summary>
+    public bool ColumnsResolved => _columnOfField is not null;
+
     /// <summary>The column names of the header row, once read (<c>null</c> without a header).</summary>
     public IReadOnlyList<string>? Header => _header;
 

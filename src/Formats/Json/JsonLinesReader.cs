@@ -17,13 +17,19 @@ public sealed class JsonLinesReader : IRecordReader
     private readonly StreamReader _reader;
     private readonly JsonValueParser.Parse _parse;
     private readonly string? _fileName;
+    private readonly Action<RecordFileException>? _onBadRecord;
     private JsonLinesException? _pending;
     private bool _fatal;
     private long _line;
 
-    /// <summary>Creates a reader of <paramref name="schema"/> records from <paramref name="stream"/>.</summary>
-    public JsonLinesReader(Stream stream, Schema schema, string? fileName = null, bool leaveOpen = false)
+    /// <summary>
+    /// Creates a reader of <paramref name="schema"/> records from <paramref name="stream"/>; with
+    /// <paramref name="onBadRecord"/>, a line that does not fit is reported there and skipped (see <see cref="RecordFileOptions.OnBadRecord"/>).
+    /// </summary>
+    public JsonLinesReader(Stream stream, Schema schema, string? fileName = null, bool leaveOpen = false,
+        Action<RecordFileException>? onBadRecord = null)
     {
+        _onBadRecord = onBadRecord;
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
@@ -76,6 +82,10 @@ public sealed class JsonLinesReader : IRecordReader
             try
             {
                 batch.Add(ParseLine(text));
+            }
+            catch (JsonLinesException e) when (_onBadRecord is not null)
+            {
+                _onBadRecord(e);
             }
             catch (JsonLinesException e)
             {

@@ -27,7 +27,7 @@ public sealed class JsonLinesRecordFileFormat : RecordFileFormat
         var schema = options.Schema ?? throw new ArgumentException(
             $"{options.FileName ?? "A JSON lines file"} carries no schema: reading it needs one (for example --schema FILE.avsc).",
             nameof(options));
-        IRecordReader reader = new JsonLinesReader(stream, schema, options.FileName);
+        IRecordReader reader = new JsonLinesReader(stream, schema, options.FileName, onBadRecord: options.OnBadRecord);
         return Task.FromResult(reader);
     }
 

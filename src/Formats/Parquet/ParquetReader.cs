@@ -245,7 +245,7 @@ public sealed class ParquetReader : IAsyncDisposable
         }
 
         var columns = await ReadColumnsAsync(index, binding.Columns, cancellationToken).ConfigureAwait(false);
-        return (new RecordAssembler(binding, columns), (int)group.NumRows);
+        return (new RecordAssembler(binding, columns, FileName, index), (int)group.NumRows);
     }
 
     /// <summary>

@@ -5,20 +5,25 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Api.Glue;
+using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
 using Streams.Host.Configuration;
+using Streams.Streaming.Kafka;
 
 namespace Streams.Host.Api;
 
 /// <summary>
 /// The HTTP API on Kestrel: each area maps its endpoints here (registry under <c>/registry</c>,
-/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>).
+/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>).
 /// </summary>
 public static class ApiHost
 {
-    /// <summary>Builds the web application for <paramref name="options"/>, listening on <c>options.Api.Url</c>.</summary>
-    public static WebApplication Build(StreamsOptions options, string[]? args = null)
+    /// <summary>
+    /// Builds the web application for <paramref name="options"/>, listening on <c>options.Api.Url</c>;
+    /// <paramref name="embeddedKafka"/> is the dev stack's in-process broker, when it runs one.
+    /// </summary>
+    public static WebApplication Build(StreamsOptions options, string[]? args = null, MockKafkaCluster? embeddedKafka = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -30,14 +35,16 @@ public static class ApiHost
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
+        builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
 
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/health", () => Results.Ok(new { status = "ok", version = StreamsVersion.Host, librdkafka = StreamsVersion.Librdkafka }));
 
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();
         app.MapGlueApi();
         app.MapQuery();
+        app.MapTopics();
 
         return app;
     }

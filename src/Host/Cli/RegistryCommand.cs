@@ -38,7 +38,8 @@ public static class RegistryCommand
         return command;
     }
 
-    private static string ConfiguredUrl() =>
+    /// <summary>The registry URL from the configuration (a running dev stack publishes it), else <see cref="DefaultUrl"/>.</summary>
+    internal static string ConfiguredUrl() =>
         StreamsConfiguration.Load()[UrlKey] is { Length: > 0 } configured ? configured : DefaultUrl;
 
     private static Command Subjects(Option<string> url)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace Streams.Host.Cli;
 
@@ -21,6 +22,24 @@ public static class StreamsCli
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(BackfillCommand.Create());
+        root.Subcommands.Add(TopicsCommand.Create());
+        root.Subcommands.Add(ProduceCommand.Create());
+        root.Subcommands.Add(ConsumeCommand.Create());
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new VersionAction();
+        }
+
         return root;
+    }
+
+    /// <summary><c>--version</c>: the host's version and the Kafka client's, native library included.</summary>
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(StreamsVersion.Line());
+            return 0;
+        }
     }
 }

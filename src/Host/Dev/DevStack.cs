@@ -78,7 +78,7 @@ public sealed class DevStack : IAsyncDisposable
             Options.Api.Url = $"http://127.0.0.1:{port}";
         }
 
-        _api = ApiHost.Build(Options);
+        _api = ApiHost.Build(Options, embeddedKafka: _kafka);
         await _api.StartAsync(cancellationToken);
         ApiUrl = _api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
             .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);

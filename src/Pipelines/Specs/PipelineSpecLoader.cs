@@ -41,7 +41,7 @@ public static partial class PipelineSpecLoader
             throw new PipelineSpecException($"{fileName}: expected one YAML document, found {stream.Documents.Count}.");
         }
 
-        var root = new Node(stream.Documents[0].RootNode, "", fileName);
+        var root = new SpecNode(stream.Documents[0].RootNode, "", fileName);
         root.Keys("name", "source", "transforms", "window", "aggregate", "sinks");
         var name = root.Required("name").Scalar();
         if (!NamePattern().IsMatch(name))
@@ -67,7 +67,7 @@ public static partial class PipelineSpecLoader
         return new PipelineSpec(name, source, transforms, window, aggregate, sinks);
     }
 
-    private static SourceSpec Source(Node node)
+    private static SourceSpec Source(SpecNode node)
     {
         node.Keys("kafka", "batch", "schema");
         KafkaSourceSpec? kafka = null;
@@ -108,10 +108,10 @@ public static partial class PipelineSpecLoader
         return new SourceSpec(kafka, batch, node.Optional("schema")?.Scalar());
     }
 
-    private static IEnumerable<Transform> Transforms(Node item, int index)
+    private static IEnumerable<Transform> Transforms(SpecNode item, int index)
     {
         string kind;
-        Node? body;
+        SpecNode? body;
         if (item.IsScalar)
         {
             kind = item.Scalar();
@@ -129,32 +129,10 @@ public static partial class PipelineSpecLoader
         }
 
         var label = $"transforms[{index}] ({kind})";
-        Node Body() => body ?? throw item.Error($"'{kind}' needs a value");
+        var transformKind = TransformKinds.Find(kind) ?? throw item.Error($"unknown transform '{kind}'; known: {string.Join(", ", TransformKinds.Names)}");
         try
         {
-            if (kind == "derive")
-            {
-                return Derive(Body(), label);
-            }
-
-            Transform transform = kind switch
-            {
-                "apply_mapping" => new ApplyMappingTransform([.. Body().Items().Select(Mapping)]),
-                "filter" => Checked(Body(), "filter", new FilterTransform(Body().Scalar())),
-                "select_fields" => new SelectFieldsTransform(Body().Strings()),
-                "drop_fields" => new DropFieldsTransform(Body().Strings()),
-                "rename_field" => Rename(Body()),
-                "drop_null_fields" => new DropNullFieldsTransform(),
-                "resolve_choice" => ResolveChoice(Body()),
-                "flatten" => new FlattenTransform(body?.Optional("separator")?.Scalar() ?? "_"),
-                "relationalize" => Relationalize(Body()),
-                "join" => Join(Body()),
-                "deduplicate" => new DeduplicateTransform(Body().Required("keys").Strings()),
-                _ => throw item.Error(
-                    $"unknown transform '{kind}'; known: apply_mapping, filter, derive, select_fields, drop_fields, rename_field, drop_null_fields, resolve_choice, flatten, relationalize, join, deduplicate"),
-            };
-            transform.Label = label;
-            return [transform];
+            return transformKind.Parse(new TransformSpecText(item, body, label));
         }
         catch (ExpressionException e)
         {
@@ -162,111 +140,15 @@ public static partial class PipelineSpecLoader
         }
     }
 
-    private static Transform Checked(Node node, string column, Transform transform)
-    {
-        // Parse now for early syntax errors; types are checked when the input schema is known.
-        if (transform is FilterTransform filter)
-        {
-            ExpressionSyntaxCheck(node, filter.Condition, column);
-        }
-
-        return transform;
-    }
-
-    private static void ExpressionSyntaxCheck(Node node, string expression, string column)
-    {
-        try
-        {
-            ExpressionCompiler.Validate(expression, column);
-        }
-        catch (ExpressionException e)
-        {
-            throw node.Error(e.Message);
-        }
-    }
-
-    private static FieldMapping Mapping(Node node)
-    {
-        if (node.IsSequence)
-        {
-            var parts = node.Strings();
-            return parts.Count is 2 or 3
-                ? new FieldMapping(parts[0], parts[1], parts.Count == 3 ? parts[2] : null)
-                : throw node.Error("a mapping list is [from, to] or [from, to, type]");
-        }
-
-        node.Keys("from", "to", "type");
-        var from = node.Required("from").Scalar();
-        return new FieldMapping(from, node.Optional("to")?.Scalar() ?? from, node.Optional("type")?.Scalar());
-    }
-
-    /// <summary>One derive transform per column, in order, so a later column can use an earlier one.</summary>
-    private static List<Transform> Derive(Node node, string label)
-    {
-        var steps = node.Entries().Select(e =>
-        {
-            var expression = e.Value.Scalar();
-            ExpressionSyntaxCheck(e.Value, expression, e.Key);
-            return (Transform)new DeriveTransform(e.Key, expression) { Label = $"{label} {e.Key}" };
-        }).ToList();
-        return steps.Count == 0 ? throw node.Error("derive needs at least one 'column: expression'") : steps;
-    }
-
-    private static RenameFieldTransform Rename(Node node)
-    {
-        node.Keys("from", "to");
-        return new RenameFieldTransform(node.Required("from").Scalar(), node.Required("to").Scalar());
-    }
-
-    private static ResolveChoiceTransform ResolveChoice(Node node)
-    {
-        node.Keys("field", "action", "type");
-        var actionNode = node.Required("action");
-        var action = actionNode.Scalar() switch
-        {
-            "cast" => ChoiceAction.Cast,
-            "project" => ChoiceAction.Project,
-            "make_cols" => ChoiceAction.MakeCols,
-            "make_struct" => ChoiceAction.MakeStruct,
-            var other => throw actionNode.Error($"unknown action '{other}'; use cast, project, make_cols or make_struct"),
-        };
-        return new ResolveChoiceTransform(node.Required("field").Scalar(), action, node.Optional("type")?.Scalar());
-    }
-
-    private static RelationalizeTransform Relationalize(Node node)
-    {
-        node.Keys("name", "keys", "separator");
-        return new RelationalizeTransform(node.Required("name").Scalar(), node.Optional("keys")?.Strings() ?? [], node.Optional("separator")?.Scalar() ?? "_");
-    }
-
-    private static JoinTransform Join(Node node)
-    {
-        node.Keys("table", "on", "columns", "prefix", "type");
-        var on = node.Required("on").Entries().ToList();
-        if (on.Count != 1)
-        {
-            throw node.Required("on").Error("'on' is one 'input_field: table_column' pair");
-        }
-
-        var type = node.Optional("type")?.Scalar() ?? "left";
-        if (type is not ("left" or "inner"))
-        {
-            throw node.Required("type").Error($"join type '{type}' is not left or inner");
-        }
-
-        return new JoinTransform(node.Required("table").Scalar(), on[0].Key, on[0].Value.Scalar(), node.Optional("columns")?.Strings(),
-            node.Optional("prefix")?.Scalar() ?? "", type == "inner");
-    }
-
-    private static WindowSpec Window(Node node)
+    private static WindowSpec Window(SpecNode node)
     {
         node.Keys("type", "time", "size", "slide", "watermark_delay", "allowed_lateness");
-        var typeNode = node.Required("type");
-        var kind = typeNode.Scalar() switch
+        var typeSpecNode = node.Required("type");
+        var kind = typeSpecNode.Scalar() switch
         {
             "tumbling" => WindowKind.Tumbling,
             "hopping" => WindowKind.Hopping,
-            var other => throw typeNode.Error($"unknown window type '{other}'; use tumbling or hopping"),
+            var other => throw typeSpecNode.Error($"unknown window type '{other}'; use tumbling or hopping"),
         };
         var size = node.Required("size").Duration();
         var slide = node.Optional("slide")?.Duration() ?? size;
@@ -281,12 +163,12 @@ public static partial class PipelineSpecLoader
         }
 
         var time = node.Required("time").Scalar();
-        ExpressionSyntaxCheck(node.Required("time"), time, "window.time");
+        TransformKinds.ExpressionSyntaxCheck(node.Required("time"), time, "window.time");
         return new WindowSpec(kind, time, size, slide, node.Optional("watermark_delay")?.Duration() ?? TimeSpan.Zero,
             node.Optional("allowed_lateness")?.Duration() ?? TimeSpan.Zero);
     }
 
-    private static AggregateSpec Aggregate(Node node)
+    private static AggregateSpec Aggregate(SpecNode node)
     {
         node.Keys("group_by", "measures");
         var measures = node.Required("measures").Entries().Select(e =>
@@ -317,13 +199,13 @@ public static partial class PipelineSpecLoader
                     : throw e.Value.Error($"{WindowAggregator.Name(function)} needs an argument");
             }
 
-            ExpressionSyntaxCheck(e.Value, argument, e.Key);
+            TransformKinds.ExpressionSyntaxCheck(e.Value, argument, e.Key);
             return new MeasureSpec(e.Key, function, argument);
         }).ToList();
         return new AggregateSpec(node.Optional("group_by")?.Strings() ?? [], measures);
     }
 
-    private static SinkSpec Sink(Node node)
+    private static SinkSpec Sink(SpecNode node)
     {
         node.Keys("serving", "output", "keys", "time");
         return new SinkSpec(node.Optional("output")?.Scalar() ?? SinkSpec.Main, node.Optional("serving")?.Scalar(),
@@ -335,57 +217,4 @@ public static partial class PipelineSpecLoader
 
     [GeneratedRegex(@"^\s*([A-Za-z_]+)\s*\((.*)\)\s*$", RegexOptions.Singleline)]
     private static partial Regex MeasurePattern();
-
-    /// <summary>A YAML node with its key path, for messages.</summary>
-    private sealed class Node(YamlNode node, string path, string file)
-    {
-        public bool IsScalar => node is YamlScalarNode;
-
-        public bool IsSequence => node is YamlSequenceNode;
-
-        public PipelineSpecException Error(string detail) =>
-            new($"{file} line {node.Start.Line}{(path.Length > 0 ? $", {path}" : "")}: {detail.TrimEnd('.')}.");
-
-        private YamlMappingNode Mapping() => node as YamlMappingNode ?? throw Error("expected a mapping (key: value)");
-
-        public void Keys(params string[] allowed)
-        {
-            foreach (var key in Mapping().Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? ""))
-            {
-                if (!allowed.Contains(key))
-                {
-                    throw Error($"unknown key '{key}'; allowed: {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        public Node? Optional(string key) =>
-            Mapping().Children.TryGetValue(new YamlScalarNode(key), out var child) ? new Node(child, Join(path, key), file) : null;
-
-        public Node Required(string key) => Optional(key) ?? throw Error($"'{key}' is required");
-
-        public IEnumerable<(string Key, Node Value)> Entries() =>
-            Mapping().Children.Select(e => (((YamlScalarNode)e.Key).Value ?? "", new Node(e.Value, Join(path, ((YamlScalarNode)e.Key).Value ?? ""), file)));
-
-        public IEnumerable<Node> Items() => (node as YamlSequenceNode ?? throw Error("expected a list"))
-            .Children.Select((c, i) => new Node(c, $"{path}[{i}]", file));
-
-        public string Scalar() => node is YamlScalarNode { Value: { } value } ? value : throw Error("expected a single value");
-
-        public List<string> Strings() => node is YamlScalarNode ? [Scalar()] : Items().Select(i => i.Scalar()).ToList();
-
-        public TimeSpan Duration()
-        {
-            try
-            {
-                return DurationText.Parse(Scalar());
-            }
-            catch (FormatException e)
-            {
-                throw Error(e.Message.TrimEnd('.'));
-            }
-        }
-
-        private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
-    }
 }

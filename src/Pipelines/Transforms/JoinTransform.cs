@@ -1,3 +1,4 @@
+using Streams.Catalog.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 using Streams.Formats.Model;

@@ -28,7 +28,7 @@ public sealed class WindowAggregator
     private RecordSchema? _input;
     private CompiledExpression? _time;
     private FieldPath[] _groupPaths = [];
-    private (MeasureSpec Spec, CompiledExpression? Argument, int Scale)[] _measures = [];
+    private (MeasureSpec Spec, CompiledExpression? Argument, int Scale, IReadOnlyList<MeasureColumns.Column> Columns)[] _measures = [];
     private DateTime? _maxEventTime;
 
     /// <summary>Creates an aggregator; <paramref name="enforceLateness"/> rejects late records (speed layer).</summary>
@@ -83,7 +83,7 @@ public sealed class WindowAggregator
         var timestamp = new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMicros);
         fields.Add(new Field("window_start", timestamp));
         fields.Add(new Field("window_end", timestamp));
-        var measures = new List<(MeasureSpec, CompiledExpression?, int)>();
+        var measures = new List<(MeasureSpec, CompiledExpression?, int, IReadOnlyList<MeasureColumns.Column>)>();
         foreach (var measure in _aggregate.Measures)
         {
             var argument = measure.Argument is null ? null : ExpressionCompiler.Compile(measure.Argument, input, measure.Name);
@@ -106,39 +106,9 @@ public sealed class WindowAggregator
                 throw new TransformException($"{_label}: measure '{measure.Name}': {Name(measure.Function)} cannot order '{measure.Argument}'.");
             }
 
-            var name = measure.Name;
-            switch (measure.Function)
-            {
-                case AggregateFunction.Count:
-                    fields.Add(new Field(name, PrimitiveSchema.Long));
-                    break;
-                case AggregateFunction.Sum:
-                    fields.Add(new Field(name, UnionSchema.Nullable(kind switch
-                    {
-                        ValueKind.Decimal => new PrimitiveSchema(SchemaType.Bytes, LogicalType.Decimal(38, scale)),
-                        ValueKind.Double => PrimitiveSchema.Double,
-                        _ => PrimitiveSchema.Long,
-                    })));
-                    break;
-                case AggregateFunction.Min or AggregateFunction.Max:
-                    fields.Add(new Field(name, UnionSchema.Nullable(valueSchema)));
-                    break;
-                case AggregateFunction.Avg:
-                    fields.Add(new Field(name, UnionSchema.Nullable(PrimitiveSchema.Double)));
-                    fields.Add(new Field($"__{name}_sum", PrimitiveSchema.Double));
-                    fields.Add(new Field($"__{name}_count", PrimitiveSchema.Long));
-                    break;
-                case AggregateFunction.CountDistinct:
-                    fields.Add(new Field(name, PrimitiveSchema.Long));
-                    fields.Add(new Field($"__{name}_set", new ArraySchema(PrimitiveSchema.String)));
-                    break;
-                case AggregateFunction.First or AggregateFunction.Last:
-                    fields.Add(new Field(name, UnionSchema.Nullable(valueSchema)));
-                    fields.Add(new Field($"__{name}_at", UnionSchema.Nullable(timestamp)));
-                    break;
-            }
-
-            measures.Add((measure, argument, scale));
+            var columns = MeasureColumns.Of(measure, kind, valueSchema, scale);
+            fields.AddRange(columns.Select(c => new Field(c.Name, c.Schema)));
+            measures.Add((measure, argument, scale, columns));
         }
 
         _measures = [.. measures];
@@ -150,41 +120,7 @@ public sealed class WindowAggregator
     public ServingOutputDefinition ServingDefinition(string name)
     {
         var output = Output ?? throw new InvalidOperationException("Bind the aggregator first.");
-        var merges = new Dictionary<string, ColumnMerge>();
-        foreach (var (spec, _, _) in _measures)
-        {
-            var n = spec.Name;
-            switch (spec.Function)
-            {
-                case AggregateFunction.Count or AggregateFunction.Sum:
-                    merges[n] = ColumnMerge.Add;
-                    break;
-                case AggregateFunction.Min:
-                    merges[n] = ColumnMerge.Least;
-                    break;
-                case AggregateFunction.Max:
-                    merges[n] = ColumnMerge.Greatest;
-                    break;
-                case AggregateFunction.Avg:
-                    merges[n] = new ColumnMerge.Ratio($"__{n}_sum", $"__{n}_count");
-                    merges[$"__{n}_sum"] = ColumnMerge.Add;
-                    merges[$"__{n}_count"] = ColumnMerge.Add;
-                    break;
-                case AggregateFunction.CountDistinct:
-                    merges[n] = new ColumnMerge.SetSize($"__{n}_set");
-                    merges[$"__{n}_set"] = ColumnMerge.SetUnion;
-                    break;
-                case AggregateFunction.First:
-                    merges[n] = new ColumnMerge.Earliest($"__{n}_at");
-                    merges[$"__{n}_at"] = ColumnMerge.Least;
-                    break;
-                case AggregateFunction.Last:
-                    merges[n] = new ColumnMerge.Latest($"__{n}_at");
-                    merges[$"__{n}_at"] = ColumnMerge.Greatest;
-                    break;
-            }
-        }
-
+        var merges = _measures.SelectMany(m => m.Columns).ToDictionary(c => c.Name, c => c.Merge);
         var keys = _groupPaths.Select(p => p.Path.Replace('.', '_')).Append("window_start").ToList();
         return new ServingOutputDefinition(name, output, keys, "window_start", merges);
     }
@@ -291,12 +227,7 @@ public sealed class WindowAggregator
             for (var m = 0; m < accumulators.Length; m++)
             {
                 accumulators[m].Write(row, offset);
-                offset += _measures[m].Spec.Function switch
-                {
-                    AggregateFunction.Avg => 3,
-                    AggregateFunction.CountDistinct or AggregateFunction.First or AggregateFunction.Last => 2,
-                    _ => 1,
-                };
+                offset += _measures[m].Columns.Count;
             }
 
             rows.Add(new GenericRecord(output, row));

@@ -5,6 +5,10 @@ using System.Text.Json.Serialization;
 namespace Streams.Registry.Rest;
 
 /// <summary>The content types and JSON settings of the registry API.</summary>
+/// <remarks>
+/// The records beside this class are the JSON bodies of Confluent's Schema Registry API, shared by the server
+/// endpoints and the client. Their property names are the API's, which mixes camelCase and snake_case.
+/// </remarks>
 public static class RegistryMediaTypes
 {
     /// <summary>The API's own content type, preferred in requests and answers.</summary>

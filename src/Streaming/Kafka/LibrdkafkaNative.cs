@@ -15,11 +15,11 @@ public static class LibrdkafkaNative
     /// <summary>The bundled build that needs nothing but libc.</summary>
     public const string FileName = "centos8-librdkafka.so";
 
-    private static readonly Lazy<string> Installed = new(Install, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string Path, IntPtr Handle)> Installed = new(Install, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The full path of the native library Confluent.Kafka is bound to.</summary>
     /// <exception cref="DllNotFoundException">The bundled library is not beside the application.</exception>
-    public static string Path => Installed.Value;
+    public static string Path => Installed.Value.Path;
 
     /// <summary>Installs the binding once; later calls return at once.</summary>
     /// <exception cref="DllNotFoundException">The bundled library is not beside the application.</exception>
@@ -35,15 +35,19 @@ public static class LibrdkafkaNative
         }
     }
 
-    private static string Install()
+    /// <summary>The address of <paramref name="name"/> in the bound library (for the calls Confluent.Kafka does not wrap).</summary>
+    /// <exception cref="EntryPointNotFoundException">The library does not export it.</exception>
+    internal static IntPtr Export(string name) => NativeLibrary.GetExport(Installed.Value.Handle, name);
+
+    private static (string, IntPtr) Install()
     {
         var path = Locate();
-        var handle = new Lazy<IntPtr>(() => NativeLibrary.Load(path), LazyThreadSafetyMode.ExecutionAndPublication);
+        var handle = NativeLibrary.Load(path);
         // Confluent.Kafka declares its imports as "librdkafka", "centos8-librdkafka" and "alpine-librdkafka"
         // and picks a set by sniffing the OS: all of them go to the one library located above.
         NativeLibrary.SetDllImportResolver(typeof(Confluent.Kafka.Library).Assembly,
-            (name, _, _) => name.EndsWith("librdkafka", StringComparison.Ordinal) ? handle.Value : IntPtr.Zero);
-        return path;
+            (name, _, _) => name.EndsWith("librdkafka", StringComparison.Ordinal) ? handle : IntPtr.Zero);
+        return (path, handle);
     }
 
     private static string Locate()

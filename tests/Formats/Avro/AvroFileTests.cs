@@ -6,7 +6,7 @@ namespace Streams.Formats.Tests.Avro;
 
 public sealed class AvroFileTests
 {
-    public static TheoryData<string> Codecs => new() { "null", "deflate", "snappy" };
+    public static TheoryData<string> Codecs => new() { "null", "deflate", "snappy", "zstandard" };
 
     [Theory]
     [MemberData(nameof(Codecs))]
@@ -109,6 +109,36 @@ public sealed class AvroFileTests
         var act = async () => await reader.ReadAllAsync().ToListAsync();
         (await act.Should().ThrowAsync<AvroFileException>()).Which.Should().Match<AvroFileException>(e =>
             e.BlockIndex == 0 && e.Offset == blockOffsets[0] && e.Reason.Contains("sync marker"));
+    }
+
+    /// <summary>Java's ZstandardCodec writes through a streaming encoder, whose frames do not state their size.</summary>
+    [Fact]
+    public void Zstandard_blocks_from_streaming_encoders_are_read()
+    {
+        var data = Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251 < 100 ? 7 : i)).ToArray();
+        var compressed = new MemoryStream();
+        using (var encoder = new ZstdSharp.CompressionStream(compressed, 3))
+        {
+            encoder.Write(data);
+        }
+
+        // Frame header descriptor: no Frame_Content_Size and no Single_Segment flag, so the size is not stated.
+        (compressed.ToArray()[4] & 0xE0).Should().Be(0, "the frame does not state its size");
+        using var output = new ByteBuffer();
+        AvroCodec.Zstandard.Decompress(compressed.ToArray(), output);
+        output.WrittenSpan.ToArray().Should().Equal(data);
+    }
+
+    [Fact]
+    public async Task A_corrupt_zstandard_block_is_a_file_error()
+    {
+        var (bytes, blockOffsets) = await WriteBlocks("zstandard", blocks: 2);
+        // Block 0's data starts after its record count and size varints; the frame's magic number is there.
+        var magic = bytes.AsSpan((int)blockOffsets[0]).IndexOf(new byte[] { 0x28, 0xB5, 0x2F, 0xFD });
+        bytes[(int)blockOffsets[0] + magic] ^= 0xFF;
+        await using var reader = await AvroFileReader.OpenAsync(new MemoryStream(bytes));
+        var act = async () => await reader.ReadAllAsync().ToListAsync();
+        (await act.Should().ThrowAsync<AvroFileException>()).Which.Reason.Should().Contain("ZSTD");
     }
 
     [Fact]

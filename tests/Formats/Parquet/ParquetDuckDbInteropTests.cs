@@ -188,9 +188,10 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
                 "lz4_raw" => CompressionCodec.Lz4Raw, "brotli" => CompressionCodec.Brotli, "zstd" => CompressionCodec.Zstd,
                 _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, null),
             });
+        var duckSchema = await AssertSchemaIsDuckDbsAsync(path, reader);
         var read = await reader.ReadAsync().ToListAsync();
-        var expected = rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), reader.Schema)).ToList();
-        RecordAssert.Equal(expected, read.OrderBy(r => (int)r["id"]!).ToList());
+        var expected = rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), duckSchema)).ToList();
+        RecordAssert.Equal(expected, read.OrderBy(r => (int)r["id"]!).ToList(), compareNames: false);
     }
 
     [Fact]
@@ -207,9 +208,10 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         all.Should().Contain("DELTA_BINARY_PACKED").And.Contain("BYTE_STREAM_SPLIT");
 
         await using var reader = await ParquetReader.OpenAsync(path);
+        var duckSchema = await AssertSchemaIsDuckDbsAsync(path, reader);
         var read = await reader.ReadAsync().ToListAsync();
-        var expected = rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), reader.Schema)).ToList();
-        RecordAssert.Equal(expected, read.OrderBy(r => (int)r["id"]!).ToList());
+        var expected = rows.Select(r => DuckDbValues.ToRecord(r!.AsObject(), duckSchema)).ToList();
+        RecordAssert.Equal(expected, read.OrderBy(r => (int)r["id"]!).ToList(), compareNames: false);
     }
 
     [Fact]
@@ -232,6 +234,37 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
             var duck = rows[i]!["vals"] is JsonArray a ? a.Select(v => (object?)v!.GetValue<int>()).ToList() : null;
             RecordAssert.Format(read[i]["vals"]).Should().Be(RecordAssert.Format(duck), $"row {i}");
         }
+    }
+
+    /// <summary>
+    /// Asserts the schema Streams derived from a DuckDB file against DuckDB's own view of it, and returns the
+    /// model schema DuckDB's types map to (<see cref="DuckDbTypes"/>), for expectations that do not come from
+    /// Streams: every footer schema element against DuckDB's parquet_schema, every column's type against DESCRIBE.
+    /// </summary>
+    private static async Task<RecordSchema> AssertSchemaIsDuckDbsAsync(string path, ParquetReader reader)
+    {
+        var elements = await DuckDb.QueryAsync(
+            $"SELECT name, type, type_length, repetition_type, num_children, converted_type, scale, precision, logical_type FROM parquet_schema({DuckDb.Literal(path)})");
+        var duckElements = DuckDbTypes.ElementRows(elements).ToList();
+        reader.ParquetSchema.Elements.Should().HaveCount(duckElements.Count);
+        for (var i = 0; i < duckElements.Count; i++)
+        {
+            DuckDbTypes.ElementLine(reader.ParquetSchema.Elements[i]).Should().Be(duckElements[i], "schema element {0}", i);
+        }
+
+        var described = await DuckDb.QueryAsync(
+            $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet({DuckDb.Literal(path)}))");
+        var duckSchema = new RecordSchema(new SchemaName("duckdb_schema", null), described.Select(d =>
+            new Field(d!["column_name"]!.GetValue<string>(), DuckDbTypes.ToSchema(d["column_type"]!.GetValue<string>()))));
+        duckSchema.Fields.Should().HaveCount(22, "the table has 22 columns");
+        reader.Schema.Fields.Should().HaveCount(duckSchema.Fields.Count);
+        for (var i = 0; i < duckSchema.Fields.Count; i++)
+        {
+            var (ours, duck) = (reader.Schema.Fields[i], duckSchema.Fields[i]);
+            $"{ours.Name}: {DuckDbTypes.Describe(ours.Schema)}".Should().Be($"{duck.Name}: {DuckDbTypes.Describe(duck.Schema)}",
+                "DuckDB describes column {0} as {1}", duck.Name, described[i]!["column_type"]!.GetValue<string>());
+        }
+        return duckSchema;
     }
 
     /// <summary>A DuckDB table with many types, nulls and nesting.</summary>

@@ -42,6 +42,8 @@ public static class RecordAssert
                                               && x.Schema.Fields.All(f => Same(x[f.Position], y[f.Position])),
         (IDictionary x, IDictionary y) => x.Count == y.Count && x.Keys.Cast<object>().All(k => y.Contains(k) && Same(x[k], y[k])),
         (IList x, IList y) when a is not byte[] => x.Count == y.Count && Enumerable.Range(0, x.Count).All(i => Same(x[i], y[i])),
+        // DateTime equality ignores Kind, which is what tells a UTC timestamp from a local one.
+        (DateTime x, DateTime y) => x == y && x.Kind == y.Kind,
         _ => ValueEquality.Instance.Equals(a, b),
     };
 

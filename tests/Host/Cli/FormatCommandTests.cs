@@ -42,6 +42,7 @@ public sealed class FormatCommandTests : IDisposable
     [InlineData("null")]
     [InlineData("deflate")]
     [InlineData("snappy")]
+    [InlineData("zstandard")]
     public async Task Convert_jsonl_to_avro_then_cat_prints_the_same_lines(string codec)
     {
         var input = await WriteInputs();

@@ -6,8 +6,9 @@ namespace Streams.Formats.Avro.Files;
 
 /// <summary>
 /// A block compression codec of Avro object container files (Avro 1.11 specification, "Required Codecs"
-/// and "Optional Codecs"): <c>null</c>, <c>deflate</c> (raw RFC 1951) and <c>snappy</c> (Snappy data
-/// followed by the big-endian CRC-32 of the uncompressed data).
+/// and "Optional Codecs"): <c>null</c>, <c>deflate</c> (raw RFC 1951), <c>snappy</c> (Snappy data
+/// followed by the big-endian CRC-32 of the uncompressed data) and <c>zstandard</c> (Zstandard frames,
+/// through ZstdSharp.Port).
 /// </summary>
 public abstract class AvroCodec
 {
@@ -25,8 +26,11 @@ public abstract class AvroCodec
     /// <summary>Snappy with a CRC-32 per block.</summary>
     public static AvroCodec Snappy { get; } = new SnappyCodec();
 
+    /// <summary>Zstandard at zstd's default level, 3.</summary>
+    public static AvroCodec Zstandard { get; } = new ZstandardCodec(Compression.Zstd.DefaultLevel);
+
     /// <summary>The names of the supported codecs.</summary>
-    public static IReadOnlyList<string> SupportedNames { get; } = ["null", "deflate", "snappy"];
+    public static IReadOnlyList<string> SupportedNames { get; } = ["null", "deflate", "snappy", "zstandard"];
 
     /// <summary>The codec's name as stored in the <c>avro.codec</c> metadata.</summary>
     public string Name { get; }
@@ -37,8 +41,13 @@ public abstract class AvroCodec
         "null" or "" => Null,
         "deflate" => Deflate,
         "snappy" => Snappy,
+        "zstandard" => Zstandard,
         _ => null,
     };
+
+    /// <summary>Zstandard at another level (1 fastest .. 22 smallest).</summary>
+    public static AvroCodec ZstandardAt(int level) =>
+        level is >= -7 and <= 22 ? new ZstandardCodec(level) : throw new ArgumentOutOfRangeException(nameof(level), level, "Zstandard levels run from -7 to 22.");
 
     /// <summary>Deflate at another compression level.</summary>
     public static AvroCodec DeflateAt(CompressionLevel level) => new DeflateCodec(level);
@@ -122,6 +131,14 @@ public abstract class AvroCodec
 
             output.Write(decoded);
         }
+    }
+
+    private sealed class ZstandardCodec(int level) : AvroCodec("zstandard")
+    {
+        public override void Compress(ReadOnlySpan<byte> data, ByteBuffer output) => Compression.Zstd.Compress(data, output, level);
+
+        // Java and Python write through streaming encoders, whose frames need not state their size.
+        public override void Decompress(ReadOnlyMemory<byte> data, ByteBuffer output) => Compression.Zstd.Decompress(data.Span, output);
     }
 
     /// <summary>A write-only stream appending to a <see cref="ByteBuffer"/>, for the deflate encoder.</summary>

@@ -1,5 +1,3 @@
-using Streams.Formats.Avro.Schemas;
-
 namespace Streams.Formats.Avro.Resolution;
 
 /// <summary>

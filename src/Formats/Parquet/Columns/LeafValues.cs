@@ -11,6 +11,7 @@ internal static class LeafValues
     private static readonly object True = true;
     private static readonly object False = false;
     private const int UnixEpochDayNumber = 719162; // DateOnly(1970, 1, 1).DayNumber
+    private const int MaxDayNumber = 3652058; // DateOnly.MaxValue.DayNumber
     private const long UnixEpochTicks = 621355968000000000L; // DateTime.UnixEpoch.Ticks
     private const int JulianDayOfUnixEpoch = 2440588;
     private const long NanosPerDay = 86_400_000_000_000L;
@@ -159,13 +160,13 @@ internal static class LeafValues
         LeafKind.Int64 => column.Int64s[index],
         LeafKind.Float => column.Floats[index],
         LeafKind.Double => column.Doubles[index],
-        LeafKind.Date => DateOnly.FromDayNumber(column.Int32s[index] + UnixEpochDayNumber),
-        LeafKind.TimeMillis => new TimeOnly(column.Int32s[index] * TimeSpan.TicksPerMillisecond),
-        LeafKind.TimeMicros => new TimeOnly(column.Int64s[index] * 10),
-        LeafKind.TimestampMillisUtc => new DateTime(UnixEpochTicks + column.Int64s[index] * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc),
-        LeafKind.TimestampMillisLocal => new DateTime(UnixEpochTicks + column.Int64s[index] * TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified),
-        LeafKind.TimestampMicrosUtc => new DateTime(UnixEpochTicks + column.Int64s[index] * 10, DateTimeKind.Utc),
-        LeafKind.TimestampMicrosLocal => new DateTime(UnixEpochTicks + column.Int64s[index] * 10, DateTimeKind.Unspecified),
+        LeafKind.Date => Date(column.Int32s[index]),
+        LeafKind.TimeMillis => TimeOfDay(column.Int32s[index], TimeSpan.TicksPerMillisecond, "TIME(MILLIS)"),
+        LeafKind.TimeMicros => TimeOfDay(column.Int64s[index], 10, "TIME(MICROS)"),
+        LeafKind.TimestampMillisUtc => Timestamp(column.Int64s[index], TimeSpan.TicksPerMillisecond, DateTimeKind.Utc, "TIMESTAMP(MILLIS)"),
+        LeafKind.TimestampMillisLocal => Timestamp(column.Int64s[index], TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified, "TIMESTAMP(MILLIS)"),
+        LeafKind.TimestampMicrosUtc => Timestamp(column.Int64s[index], 10, DateTimeKind.Utc, "TIMESTAMP(MICROS)"),
+        LeafKind.TimestampMicrosLocal => Timestamp(column.Int64s[index], 10, DateTimeKind.Unspecified, "TIMESTAMP(MICROS)"),
         LeafKind.Int96Nanos => Int96ToNanos(column.GetBytes(index)),
         LeafKind.DecimalInt32 => new DecimalValue(column.Int32s[index], scale),
         LeafKind.DecimalInt64 => new DecimalValue(column.Int64s[index], scale),
@@ -195,6 +196,34 @@ internal static class LeafValues
                 ? new UnsignedBytes(scratch.GetBytes(0).ToArray())
                 : null,
         };
+    }
+
+    private static DateOnly Date(int days) =>
+        days is >= -UnixEpochDayNumber and <= MaxDayNumber - UnixEpochDayNumber
+            ? DateOnly.FromDayNumber(days + UnixEpochDayNumber)
+            : throw new InvalidDataException($"DATE value {days} (days since 1970-01-01) is outside the years 1 to 9999.");
+
+    private static TimeOnly TimeOfDay(long value, long ticksPerUnit, string type)
+    {
+        var perDay = TimeSpan.TicksPerDay / ticksPerUnit;
+        if (value < 0 || value >= perDay)
+        {
+            // Parquet.Net 6 writes TimeOnly's 100 ns ticks under TIME(MICROS), ten times too large.
+            throw new InvalidDataException(
+                $"{type} value {value} is not a time of day (0 to {perDay - 1}); a writer that stored 100 ns ticks (as Parquet.Net writes TimeOnly) gives values 10 times too large.");
+        }
+
+        return new TimeOnly(value * ticksPerUnit);
+    }
+
+    private static DateTime Timestamp(long value, long ticksPerUnit, DateTimeKind kind, string type)
+    {
+        if (value < -UnixEpochTicks / ticksPerUnit || value > (DateTime.MaxValue.Ticks - UnixEpochTicks) / ticksPerUnit)
+        {
+            throw new InvalidDataException($"{type} value {value} is outside the years 1 to 9999 that a DateTime holds.");
+        }
+
+        return new DateTime(UnixEpochTicks + value * ticksPerUnit, kind);
     }
 
     private static long Int96ToNanos(ReadOnlySpan<byte> bytes)

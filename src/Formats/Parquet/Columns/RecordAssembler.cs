@@ -14,11 +14,17 @@ internal sealed class RecordAssembler
     private readonly ColumnBuffer?[] _columns;
     private readonly int[] _levelCursor;
     private readonly int[] _valueCursor;
+    private readonly string? _file;
+    private readonly int _rowGroup;
+    private int _rowsDone;
+    private int _row; // the row of the slice being assembled by Read, for errors
 
-    public RecordAssembler(FieldBinding root, ColumnBuffer?[] columns)
+    public RecordAssembler(FieldBinding root, ColumnBuffer?[] columns, string? file, int rowGroup)
     {
         _root = root;
         _columns = columns;
+        _file = file;
+        _rowGroup = rowGroup;
         _levelCursor = new int[columns.Length];
         _valueCursor = new int[columns.Length];
     }
@@ -27,7 +33,22 @@ internal sealed class RecordAssembler
     /// Assembles the next <paramref name="rowCount"/> records. Callers take a row group in slices so that the
     /// records of one slice can be consumed and collected while they are young.
     /// </summary>
+    /// <exception cref="ParquetException">The columns are inconsistent or hold a value out of its type's range; names the file, column and row group.</exception>
     public GenericRecord[] Assemble(int rowCount)
+    {
+        try
+        {
+            var records = AssembleRows(rowCount);
+            _rowsDone += rowCount;
+            return records;
+        }
+        catch (ParquetException e)
+        {
+            throw e.Within(_file, _rowGroup);
+        }
+    }
+
+    private GenericRecord[] AssembleRows(int rowCount)
     {
         var schema = (RecordSchema)_root.Schema;
         var fieldCount = _root.Children.Count;
@@ -48,6 +69,7 @@ internal sealed class RecordAssembler
 
             for (var row = 0; row < rowCount; row++)
             {
+                _row = row;
                 values[row][f] = Read(field);
             }
         }
@@ -82,32 +104,51 @@ internal sealed class RecordAssembler
                 throw new ParquetException($"The column has {column.ValueCount} values, fewer than the rows of its row group.", column: field.Path);
             }
 
-            for (var row = 0; row < rowCount; row++)
+            var row = 0;
+            try
             {
-                values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
+                for (; row < rowCount; row++)
+                {
+                    values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw OutOfRange(e, leaf, row);
             }
         }
         else
         {
             var levels = column.DefinitionLevels;
             var max = column.MaxDefinitionLevel;
-            for (var row = 0; row < rowCount; row++)
+            var row = 0;
+            try
             {
-                if (levels[level + row] == max)
+                for (; row < rowCount; row++)
                 {
-                    if (v >= column.ValueCount)
+                    if (levels[level + row] == max)
                     {
-                        throw new ParquetException("The column has fewer values than its definition levels announce.", column: field.Path);
-                    }
+                        if (v >= column.ValueCount)
+                        {
+                            throw new ParquetException("The column has fewer values than its definition levels announce.", column: field.Path);
+                        }
 
-                    values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
+                        values[row][f] = LeafValues.ReadShared(column, v++, kind, scale);
+                    }
                 }
+            }
+            catch (InvalidDataException e)
+            {
+                throw OutOfRange(e, leaf, row);
             }
         }
 
         _levelCursor[index] = level + rowCount;
         _valueCursor[index] = v;
     }
+
+    private ParquetException OutOfRange(InvalidDataException e, FieldBinding leaf, int row) =>
+        new($"Row {_rowsDone + row} of the row group: {e.Message}", column: leaf.Column?.DottedPath ?? leaf.Path, innerException: e);
 
     private ColumnBuffer Column(int index) =>
         _columns[index] ?? throw new InvalidOperationException($"Column {index} was not loaded.");
@@ -127,7 +168,14 @@ internal sealed class RecordAssembler
                     throw new ParquetException("The column has fewer values than its definition levels announce.", column: node.Path);
                 }
 
-                return LeafValues.ReadShared(column, v, node.LeafKind, node.Scale);
+                try
+                {
+                    return LeafValues.ReadShared(column, v, node.LeafKind, node.Scale);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw OutOfRange(e, node, _row);
+                }
             }
             case BindingKind.Optional:
                 if (PeekDefinition(node) < node.DefinitionLevel)

@@ -1,7 +1,8 @@
 using NpgsqlTypes;
+using Streams.Formats.Json;
 using Streams.Formats.Model;
 
-namespace Streams.Serving;
+namespace Streams.Catalog.Postgres;
 
 /// <summary>
 /// Maps model schemas to PostgreSQL column types and model values to what Npgsql writes for them:
@@ -63,15 +64,17 @@ public static class PostgresTypeMap
             SchemaType.String or SchemaType.Enum => new ColumnType("text", NpgsqlDbType.Text, Same),
             SchemaType.Bytes or SchemaType.Fixed => new ColumnType("bytea", NpgsqlDbType.Bytea, Same),
             SchemaType.Null => new ColumnType("text", NpgsqlDbType.Text, Same),
-            _ => new ColumnType("jsonb", NpgsqlDbType.Jsonb, ModelJson.Serialize),
+            _ => new ColumnType("jsonb", NpgsqlDbType.Jsonb, v => RecordJson.Serialize(schema, v)),
         };
     }
 
     /// <summary>
-    /// The model schema for a PostgreSQL column type name as <c>information_schema.columns.data_type</c>
-    /// reports it (used for lookups against existing tables); unknown types read as strings.
+    /// The model schema for a PostgreSQL column as <c>information_schema.columns</c> reports it (<c>data_type</c>,
+    /// <c>udt_name</c>, precision, scale): the one map of PostgreSQL types for join lookups and the PostgreSQL
+    /// crawler (whose Glue type is <c>GlueTypes.ToTypeString</c> of this). smallint reads as int; numeric
+    /// without a precision as double; arrays by their element type; unknown types read as strings.
     /// </summary>
-    public static Schema FromSqlType(string dataType, int? precision, int? scale) => dataType switch
+    public static Schema FromSqlType(string dataType, int? precision, int? scale, string? udtName = null) => dataType switch
     {
         "smallint" or "integer" => PrimitiveSchema.Int,
         "bigint" => PrimitiveSchema.Long,
@@ -85,7 +88,26 @@ public static class PostgresTypeMap
         "date" => new PrimitiveSchema(SchemaType.Int, LogicalType.Date),
         "timestamp with time zone" => new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMicros),
         "timestamp without time zone" => new PrimitiveSchema(SchemaType.Long, LogicalType.LocalTimestampMicros),
+        "ARRAY" when udtName is not null => new ArraySchema(FromSqlType(ElementDataType(udtName), null, null)),
         _ => PrimitiveSchema.String,
+    };
+
+    /// <summary>The <c>data_type</c> of an array's element from the array's <c>udt_name</c> (<c>_int4</c>...).</summary>
+    private static string ElementDataType(string udtName) => udtName.TrimStart('_') switch
+    {
+        "int2" => "smallint",
+        "int4" => "integer",
+        "int8" => "bigint",
+        "float4" => "real",
+        "float8" => "double precision",
+        "bool" => "boolean",
+        "numeric" => "numeric",
+        "date" => "date",
+        "timestamp" => "timestamp without time zone",
+        "timestamptz" => "timestamp with time zone",
+        "bytea" => "bytea",
+        "uuid" => "uuid",
+        _ => "text",
     };
 
     /// <summary>Converts a value Npgsql read for a column of <see cref="FromSqlType"/>'s schema to the model's CLR value.</summary>
