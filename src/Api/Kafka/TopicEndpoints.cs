@@ -15,7 +15,7 @@ namespace Streams.Api.Kafka;
 /// </summary>
 public static class TopicEndpoints
 {
-    /// <summary>Maps the endpoints under <c>/kafka/topics</c>. Needs the services of <see cref="TopicServiceCollectionExtensions.AddTopicManager"/>.</summary>
+    /// <summary>Maps the endpoints under <c>/kafka/topics</c>. Needs the services of <see cref="TopicManagerServiceCollectionExtensions.AddTopicManager"/>.</summary>
     public static IEndpointRouteBuilder MapTopics(this IEndpointRouteBuilder endpoints)
     {
         var topics = endpoints.MapGroup("/kafka/topics");
