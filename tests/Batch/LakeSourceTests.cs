@@ -1,3 +1,4 @@
+using Streams.Testing;
 using Streams.Batch.Planning;
 using Streams.Batch.Reading;
 using Streams.Batch.Sources;

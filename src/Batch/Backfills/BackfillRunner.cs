@@ -259,7 +259,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
     }
 
     /// <summary>The expression giving a source record's event time: the window's time, or the sink's time column; null when it is not one of the source's.</summary>
-    private static CompiledExpression? EventTime(PipelineSpec spec, SinkSpec sink, RecordSchema input)
+    internal static CompiledExpression? EventTime(PipelineSpec spec, SinkSpec sink, RecordSchema input)
     {
         var text = spec.Window?.TimeExpression ?? sink.TimeColumn;
         if (text is null)

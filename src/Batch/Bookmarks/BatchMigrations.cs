@@ -4,7 +4,8 @@ namespace Streams.Batch.Bookmarks;
 
 /// <summary>
 /// Creates schema <c>batch</c>: job bookmarks (the files each pipeline's last successful run read, with size,
-/// modification time and entity tag), backfill runs, and the splits of shared runs that hosts claim.
+/// modification time and entity tag), backfill runs, and the splits of shared runs that hosts claim (each split's
+/// partial result and dead letters are staged with it until the run swaps them in).
 /// Idempotent; concurrent runs serialize on an advisory lock.
 /// </summary>
 public static class BatchMigrations
@@ -46,6 +47,37 @@ public static class BatchMigrations
                 dead_letters bigint NOT NULL DEFAULT 0,
                 message text);
             CREATE INDEX IF NOT EXISTS runs_pipeline ON {Schema}.runs (pipeline, started_at DESC);
+            CREATE TABLE IF NOT EXISTS {Schema}.splits (
+                run_id uuid NOT NULL REFERENCES {Schema}.runs(id) ON DELETE CASCADE,
+                ordinal integer NOT NULL,
+                split_id text NOT NULL,
+                path text NOT NULL,
+                first_row_group integer,
+                row_groups integer NOT NULL,
+                bytes bigint NOT NULL,
+                size bigint NOT NULL,
+                etag text NOT NULL,
+                modified timestamptz NOT NULL,
+                partition_values text[] NOT NULL,
+                format text,
+                done boolean NOT NULL DEFAULT false,
+                done_by text,
+                done_at timestamptz,
+                rows bigint,
+                min_time timestamptz,
+                max_time timestamptz,
+                partial bytea,
+                PRIMARY KEY (run_id, ordinal));
+            CREATE TABLE IF NOT EXISTS {Schema}.split_dead_letters (
+                run_id uuid NOT NULL,
+                ordinal integer NOT NULL,
+                transform text NOT NULL,
+                reason text NOT NULL,
+                source text,
+                partition integer,
+                "offset" bigint,
+                record jsonb NOT NULL,
+                FOREIGN KEY (run_id, ordinal) REFERENCES {Schema}.splits(run_id, ordinal) ON DELETE CASCADE);
             """, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -35,13 +35,15 @@ public static class BackfillCommand
         var reset = new Option<bool>("--reset-bookmark") { Description = "Forget the job bookmark first: every file is read again." };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Fail (changing nothing) when more records than this go to the dead letters." };
         var watermark = new Option<DateTimeOffset?>("--watermark") { Description = "The batch watermark to swap in (ISO 8601); default: the window's watermark after the last record." };
+        var shared = new Option<bool>("--shared") { Description = "Share the (full) backfill with other hosts: prints the run id for --join; splits are claimed through PostgreSQL." };
+        var join = new Option<Guid?>("--join") { Description = "Add this host as a worker to the shared backfill RUN_ID (same pipeline spec)." };
         var schema = new Option<FileInfo?>("--schema") { Description = "Avro schema (.avsc) of sources that carry none (JSON lines, CSV); default: the spec's source.schema." };
         var postgres = PostgresConnection.CreateOption();
         var command = new Command("backfill",
             "Run a pipeline over historical lake files (catalog table or lake path) and swap the result into the serving layer: " +
             "partitions pruned, files read in parallel, bad data to the dead letters, job bookmarks for incremental runs.")
         {
-            spec, where, full, incremental, parallel, dryRun, reset, maxErrors, watermark, schema, postgres,
+            spec, where, full, incremental, parallel, dryRun, reset, maxErrors, watermark, shared, join, schema, postgres,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -77,8 +79,24 @@ public static class BackfillCommand
                     ? NpgsqlDataSource.Create(PostgresConnection.Require(catalog.Options))
                     : PostgresConnection.Open(result, postgres);
                 var lake = LakeFor(catalog.Options.Lake, pipeline.Source.Batch?.Path);
-                var runner = new BackfillRunner(dataSource, lake, catalog.Store);
-                var summary = await RunWithProgressAsync(runner, pipeline, options, cancellationToken);
+                BackfillSummary summary;
+                if (result.GetValue(shared) || result.GetValue(join) is not null)
+                {
+                    if (options.Mode == BackfillMode.Incremental || options.DryRun)
+                    {
+                        throw new ArgumentException("--shared and --join run full backfills; --incremental and --dry-run run on one host.");
+                    }
+
+                    var hosts = new SharedBackfill(dataSource, lake, catalog.Store, $"{Environment.MachineName}:{Environment.ProcessId}");
+                    var runId = result.GetValue(join) ?? await hosts.CreateAsync(pipeline, options, cancellationToken);
+                    await Console.Error.WriteLineAsync($"backfill {pipeline.Name}: run {runId}; add hosts with: streams backfill {result.GetValue(spec)!.Name} --join {runId}");
+                    summary = await hosts.WorkAsync(pipeline, runId, options, cancellationToken);
+                }
+                else
+                {
+                    summary = await RunWithProgressAsync(new BackfillRunner(dataSource, lake, catalog.Store), pipeline, options, cancellationToken);
+                }
+
                 Summarize(summary);
                 return summary.Status == BackfillStatus.Failed ? 1 : 0;
             }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Npgsql;
 
-namespace Streams.Batch.Tests;
+namespace Streams.Testing;
 
 /// <summary>
 /// The aggregation the backfill tests run, as a pipeline and as DuckDB SQL, and both results rendered as the same

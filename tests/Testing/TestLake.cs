@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Streams.Testing;
 
-namespace Streams.Batch.Tests;
+namespace Streams.Testing;
 
 /// <summary>
 /// A lake written by independent implementations: DuckDB generates the rows and writes them as a
