@@ -381,7 +381,7 @@ public sealed class ParquetBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(double[] Timings, double[] Cpu, JsonArray Rows)> RunDuckDbAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken)
+    internal static async Task<(double[] Timings, double[] Cpu, JsonArray Rows)> RunDuckDbAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken)
     {
         var tools = Path.Combine(RepositoryRoot(), "tools");
         var info = new ProcessStartInfo("node")

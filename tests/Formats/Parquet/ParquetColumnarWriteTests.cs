@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet;
 using Streams.Formats.Parquet.Columns;
+using Streams.Testing;
 
 namespace Streams.Formats.Tests.Parquet;
 
