@@ -28,6 +28,7 @@ public static class ApiHost
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.Api.Url);
+        builder.WebHost.ConfigureKestrel(ApiErrorMiddleware.ConfigureKestrel);
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -38,6 +39,7 @@ public static class ApiHost
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
 
         var app = builder.Build();
+        app.UseMiddleware<ApiErrorMiddleware>();
         app.MapGet("/health", () => Results.Ok(new { status = "ok", version = StreamsVersion.Host, librdkafka = StreamsVersion.Librdkafka }));
 
         // Area endpoints: one line per area.
