@@ -119,7 +119,9 @@ public sealed class AvroBenchmark : IBenchmark
                 return 1;
             }
 
-            PrintTable(records, results);
+            Console.WriteLine("Apache.Avro 1.12.2: the same phases on the same records");
+            var apache = ApacheAvroPhases.Measure(schema, events, records, runs, dir, BlockSize);
+            PrintTable(records, results, apache);
             return 0;
         }
         finally
@@ -282,15 +284,17 @@ public sealed class AvroBenchmark : IBenchmark
         return (process.ExitCode, output);
     }
 
-    private static void PrintTable(long records, Dictionary<string, Result> results)
+    private static void PrintTable(long records, Dictionary<string, Result> results, Dictionary<string, (TimeSpan Time, long Bytes)> apache)
     {
         Console.WriteLine();
-        Console.WriteLine($"{"phase",-22}{"Streams rec/s",15}{"MB/s",9}{"avro-c rec/s",15}{"MB/s",9}{"Streams/avro-c",16}");
+        Console.WriteLine($"{"phase",-22}{"Streams rec/s",15}{"MB/s",9}{"avro-c rec/s",15}{"MB/s",9}{"Streams/avro-c",16}{"Apache rec/s",15}{"Streams/Apache",16}");
         foreach (var (key, label) in Phases)
         {
             var r = results[key];
+            var a = apache[key];
             Console.WriteLine($"{label,-22}{records / r.Streams.TotalSeconds,15:N0}{r.StreamsBytes / r.Streams.TotalSeconds / 1e6,9:F1}" +
-                $"{records / r.AvroC.TotalSeconds,15:N0}{r.AvroCBytes / r.AvroC.TotalSeconds / 1e6,9:F1}{r.AvroC / r.Streams,15:F2}x");
+                $"{records / r.AvroC.TotalSeconds,15:N0}{r.AvroCBytes / r.AvroC.TotalSeconds / 1e6,9:F1}{r.AvroC / r.Streams,15:F2}x" +
+                $"{records / a.Time.TotalSeconds,15:N0}{a.Time / r.Streams,15:F2}x");
         }
 
         Console.WriteLine("(MB/s counts encoded bytes for encode/decode and file bytes for files; ratio > 1 means Streams is faster)");

@@ -13,4 +13,7 @@ public interface IRecordReader : IAsyncDisposable
     /// <see cref="RecordFileException"/> only after every good record before it was returned.
     /// </summary>
     ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>What the reader noticed while opening the file and read past (see <see cref="RecordFileWarning"/>).</summary>
+    IReadOnlyList<RecordFileWarning> Warnings => [];
 }

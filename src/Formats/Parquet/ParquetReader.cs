@@ -26,7 +26,8 @@ public sealed class ParquetReader : IAsyncDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
 
-    private ParquetReader(Stream stream, bool leaveOpen, string? fileName, FileMetaData metadata, ParquetSchema schema, RecordSchema recordSchema)
+    private ParquetReader(Stream stream, bool leaveOpen, string? fileName, FileMetaData metadata, ParquetSchema schema,
+        RecordSchema recordSchema, IReadOnlyList<RecordFileWarning> warnings)
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
@@ -34,6 +35,7 @@ public sealed class ParquetReader : IAsyncDisposable
         Metadata = metadata;
         ParquetSchema = schema;
         Schema = recordSchema;
+        Warnings = warnings;
     }
 
     /// <summary>The file name used in error messages.</summary>
@@ -47,6 +49,13 @@ public sealed class ParquetReader : IAsyncDisposable
 
     /// <summary>The record schema of the file: the Avro schema it stores when that fits, else one derived from the Parquet types.</summary>
     public RecordSchema Schema { get; }
+
+    /// <summary>
+    /// What the reader read past while opening the file: a stored Avro schema that is corrupt
+    /// (<see cref="RecordFileWarningCode.StoredSchemaUnreadable"/>) or does not fit the Parquet schema
+    /// (<see cref="RecordFileWarningCode.StoredSchemaMismatch"/>), when <see cref="Schema"/> is the derived one.
+    /// </summary>
+    public IReadOnlyList<RecordFileWarning> Warnings { get; }
 
     /// <summary>The number of rows in the file.</summary>
     public long RowCount => Metadata.NumRows;
@@ -105,6 +114,7 @@ public sealed class ParquetReader : IAsyncDisposable
         FileMetaData metadata;
         ParquetSchema schema;
         RecordSchema recordSchema;
+        RecordFileWarning? warning;
         try
         {
             metadata = FileMetaData.Read(footer);
@@ -114,7 +124,8 @@ public sealed class ParquetReader : IAsyncDisposable
             }
 
             schema = ParquetSchema.FromElements(metadata.Schema);
-            recordSchema = StoredSchema(metadata, schema) ?? ParquetSchemaConverter.ToModel(schema);
+            (var stored, warning) = StoredSchema(metadata, schema, fileName);
+            recordSchema = stored ?? ParquetSchemaConverter.ToModel(schema);
         }
         catch (ThriftException e)
         {
@@ -134,35 +145,50 @@ public sealed class ParquetReader : IAsyncDisposable
             }
         }
 
-        return new ParquetReader(stream, leaveOpen, fileName, metadata, schema, recordSchema);
+        return new ParquetReader(stream, leaveOpen, fileName, metadata, schema, recordSchema, warning is null ? [] : [warning]);
     }
 
     /// <summary>
-    /// The Avro schema stored in the footer, when there is one that fits the Parquet schema (a writer may have
-    /// stored a schema it then did not follow; the schema derived from the Parquet types is used then).
+    /// The Avro schema stored in the footer, when there is one that fits the Parquet schema; otherwise no schema and,
+    /// when the footer holds one, a warning saying why it was set aside (a writer may have stored a schema it then
+    /// did not follow, or a corrupt one): the derived schema used instead lacks its names, enum symbols and docs.
     /// </summary>
-    private static RecordSchema? StoredSchema(FileMetaData metadata, ParquetSchema schema)
+    private static (RecordSchema? Schema, RecordFileWarning? Warning) StoredSchema(FileMetaData metadata, ParquetSchema schema, string? fileName)
     {
-        var json = metadata.KeyValueMetadata?.FirstOrDefault(kv => kv.Key is AvroSchemaKey or "avro.schema")?.Value;
-        if (json is null)
+        var stored = metadata.KeyValueMetadata?.FirstOrDefault(kv => kv.Key is AvroSchemaKey or "avro.schema");
+        if (stored?.Value is not { } json)
         {
-            return null;
+            return (null, null);
+        }
+
+        var where = $"{fileName ?? "The Parquet file"}: the Avro schema in its footer ('{stored.Key}')";
+        const string Cost = "the schema is derived from the Parquet types instead, without the Avro record names, enum symbols, docs and defaults";
+        Model.Schema parsed;
+        try
+        {
+            parsed = AvroSchemaParser.Parse(json);
+        }
+        catch (Exception e) when (e is SchemaException or System.Text.Json.JsonException or FormatException)
+        {
+            return (null, new RecordFileWarning(RecordFileWarningCode.StoredSchemaUnreadable, $"{where} is not a valid Avro schema ({e.Message}); {Cost}."));
+        }
+
+        if (parsed is not RecordSchema record)
+        {
+            return (null, new RecordFileWarning(RecordFileWarningCode.StoredSchemaUnreadable,
+                $"{where} is {parsed.DisplayName}, not a record; {Cost}."));
         }
 
         try
         {
-            if (AvroSchemaParser.Parse(json) is RecordSchema record)
-            {
-                FieldBinder.Bind(record, schema);
-                return record;
-            }
+            FieldBinder.Bind(record, schema);
+            return (record, null);
         }
-        catch (Exception e) when (e is SchemaException or System.Text.Json.JsonException or FormatException)
+        catch (Exception e) when (e is SchemaException or FormatException)
         {
-            // Fall back to the derived schema.
+            return (null, new RecordFileWarning(RecordFileWarningCode.StoredSchemaMismatch,
+                $"{where} does not fit the Parquet schema ({e.Message}); {Cost}."));
         }
-
-        return null;
     }
 
     /// <summary>

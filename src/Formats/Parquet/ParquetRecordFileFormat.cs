@@ -83,6 +83,8 @@ public sealed class ParquetRecordFileFormat : RecordFileFormat
 
         public ModelSchema Schema => schema;
 
+        public IReadOnlyList<RecordFileWarning> Warnings => reader.Warnings;
+
         public async ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();

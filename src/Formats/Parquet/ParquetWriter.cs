@@ -10,10 +10,13 @@ using Streams.Formats.Parquet.Thrift;
 namespace Streams.Formats.Parquet;
 
 /// <summary>
-/// Writes records of one <see cref="RecordSchema"/> to a Parquet file. Records are shredded into column
-/// buffers of primitive arrays; a row group is encoded and written when the buffers reach
-/// <see cref="ParquetWriterOptions.RowGroupSize"/> or <see cref="ParquetWriterOptions.RowGroupRows"/>, so memory
-/// stays bounded. <see cref="CompleteAsync"/> (or disposal) writes the footer. The stream need not be seekable.
+/// Writes a Parquet file of one <see cref="RecordSchema"/>, by records or by columns. The columnar path,
+/// <see cref="WriteRowGroupAsync"/>, takes one <see cref="ColumnBuffer"/> per leaf column (primitive values
+/// with definition and repetition levels, as <see cref="CreateColumnBuffers"/> makes them) and encodes them as
+/// a row group. The record path shreds records into such buffers and writes them through the same path when
+/// they reach <see cref="ParquetWriterOptions.RowGroupSize"/> or <see cref="ParquetWriterOptions.RowGroupRows"/>,
+/// so memory stays bounded. <see cref="CompleteAsync"/> (or disposal) writes the footer. The stream need not be
+/// seekable.
 /// </summary>
 public sealed class ParquetWriter : IAsyncDisposable
 {
@@ -46,9 +49,7 @@ public sealed class ParquetWriter : IAsyncDisposable
         Schema = schema;
         _parquetSchema = ParquetSchema.FromElements(ParquetSchemaConverter.ToParquet(schema, _options.Schema));
         var binding = FieldBinder.Bind(schema, _parquetSchema);
-        _columns = _parquetSchema.Columns
-            .Select(c => new ColumnBuffer(c.PhysicalType, c.Element.TypeLength ?? 0, c.MaxDefinitionLevel, c.MaxRepetitionLevel))
-            .ToArray();
+        _columns = CreateColumnBuffers();
         _marks = new (int, int, int)[_columns.Length];
         _shredder = new RecordShredder(binding, _columns);
         _chunkWriter = new ColumnChunkWriter(_options);
@@ -135,28 +136,102 @@ public sealed class ParquetWriter : IAsyncDisposable
             return;
         }
 
+        await WriteColumnsAsync(_columns, _bufferedRows, cancellationToken).ConfigureAwait(false);
+        foreach (var column in _columns)
+        {
+            column.Clear();
+        }
+
+        _bufferedRows = 0;
+    }
+
+    /// <summary>
+    /// Empty buffers for this writer's leaf columns, in file order, with the physical type and maximum levels
+    /// <see cref="WriteRowGroupAsync"/> expects. Fill them (values in the typed arrays, one definition level per
+    /// entry when the column is optional or nested) and reuse them after each row group.
+    /// </summary>
+    public ColumnBuffer[] CreateColumnBuffers() => _parquetSchema.Columns
+        .Select(c => new ColumnBuffer(c.PhysicalType, c.Element.TypeLength ?? 0, c.MaxDefinitionLevel, c.MaxRepetitionLevel))
+        .ToArray();
+
+    /// <summary>
+    /// The columnar path: writes <paramref name="columns"/> (one per leaf, in <see cref="ParquetSchema"/> column
+    /// order) as one row group of <paramref name="rowCount"/> rows, without building records. Values are the
+    /// physical ones (timestamps as their unit since the epoch, decimals unscaled, strings as UTF-8). Rows
+    /// buffered by the record path are written first, as their own row group. The buffers are not changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer does not match its column, or the columns disagree on the row count.</exception>
+    public async Task WriteRowGroupAsync(IReadOnlyList<ColumnBuffer> columns, int rowCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ObjectDisposedException.ThrowIf(_completed, this);
+        Validate(columns, rowCount);
+        await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+        if (rowCount > 0)
+        {
+            await WriteColumnsAsync(columns, rowCount, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Validate(IReadOnlyList<ColumnBuffer> columns, int rowCount)
+    {
+        if (columns.Count != _parquetSchema.Columns.Count)
+        {
+            throw new ArgumentException($"The file has {_parquetSchema.Columns.Count} leaf columns; {columns.Count} buffers were given.", nameof(columns));
+        }
+
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var (column, leaf) = (columns[i], _parquetSchema.Columns[i]);
+            string? problem = null;
+            if (column.Type != leaf.PhysicalType || column.MaxDefinitionLevel != leaf.MaxDefinitionLevel || column.MaxRepetitionLevel != leaf.MaxRepetitionLevel
+                || (leaf.PhysicalType == PhysicalType.FixedLenByteArray && column.TypeLength != leaf.Element.TypeLength))
+            {
+                problem = $"is {column.Type} with levels {column.MaxDefinitionLevel}/{column.MaxRepetitionLevel}; the column is {leaf.PhysicalType} with levels {leaf.MaxDefinitionLevel}/{leaf.MaxRepetitionLevel} (use CreateColumnBuffers)";
+            }
+            else
+            {
+                var rows = column.MaxRepetitionLevel == 0 ? column.LevelCount : column.RepetitionLevels.AsSpan(0, column.LevelCount).Count((byte)0);
+                var values = column.MaxDefinitionLevel == 0 ? column.LevelCount : column.DefinitionLevels.AsSpan(0, column.LevelCount).Count((byte)column.MaxDefinitionLevel);
+                if (rows != rowCount)
+                {
+                    problem = $"holds {rows} rows, not {rowCount}";
+                }
+                else if (values != column.ValueCount)
+                {
+                    problem = $"holds {column.ValueCount} values, but its definition levels announce {values}";
+                }
+            }
+
+            if (problem is not null)
+            {
+                throw new ArgumentException($"The buffer of column '{leaf.DottedPath}' {problem}.", nameof(columns));
+            }
+        }
+    }
+
+    private async Task WriteColumnsAsync(IReadOnlyList<ColumnBuffer> columns, int rowCount, CancellationToken cancellationToken)
+    {
         await EnsureHeaderAsync(cancellationToken).ConfigureAwait(false);
         var start = _position;
-        var chunks = new List<ColumnChunk>(_columns.Length);
+        var chunks = new List<ColumnChunk>(columns.Count);
         long uncompressed = 0;
-        for (var i = 0; i < _columns.Length; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
             _chunkBuffer.ResetWrittenCount();
-            var chunk = _chunkWriter.Write(_columns[i], _parquetSchema.Columns[i], _chunkBuffer, _position);
+            var chunk = _chunkWriter.Write(columns[i], _parquetSchema.Columns[i], _chunkBuffer, _position);
             await _stream.WriteAsync(_chunkBuffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             _position += _chunkBuffer.WrittenCount;
             uncompressed += chunk.MetaData!.TotalUncompressedSize;
             chunks.Add(chunk);
-            _columns[i].Clear();
         }
 
         _rowGroups.Add(new RowGroup
         {
-            Columns = chunks, NumRows = _bufferedRows, TotalByteSize = uncompressed, FileOffset = start,
+            Columns = chunks, NumRows = rowCount, TotalByteSize = uncompressed, FileOffset = start,
             TotalCompressedSize = _position - start, Ordinal = (short)Math.Min(_rowGroups.Count, short.MaxValue),
         });
-        _totalRows += _bufferedRows;
-        _bufferedRows = 0;
+        _totalRows += rowCount;
     }
 
     private async Task EnsureHeaderAsync(CancellationToken cancellationToken)

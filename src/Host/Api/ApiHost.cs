@@ -8,6 +8,7 @@ using Streams.Api.Glue;
 using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
+using Streams.Host.Api.Health;
 using Streams.Host.Configuration;
 using Streams.Streaming.Kafka;
 
@@ -37,10 +38,11 @@ public static class ApiHost
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
+        builder.Services.AddHealth();
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok", version = StreamsVersion.Host, librdkafka = StreamsVersion.Librdkafka }));
+        app.MapHealth();
 
         // Area endpoints: one line per area.
         app.MapSchemaRegistry();

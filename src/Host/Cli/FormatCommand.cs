@@ -49,6 +49,7 @@ public static class FormatCommand
 
             var path = r.GetValue(file)!.FullName;
             await using var reader = await OpenReaderAsync(path, ReadSchema(r.GetValue(schema)), ct);
+            await WarnAsync(r, reader, ct);
             await using var writer = new JsonLinesWriter(output, reader.Schema);
             var count = 0L;
             while (count < (max ?? long.MaxValue) && await reader.ReadBatchAsync(ct) is { } batch)
@@ -83,6 +84,7 @@ public static class FormatCommand
             }
 
             await using var reader = await OpenReaderAsync(path, null, ct);
+            await WarnAsync(r, reader, ct);
             await output.WriteLineAsync(AvroSchemaWriter.ToJson(reader.Schema, indented: true).AsMemory(), ct);
             return 0;
         }));
@@ -117,6 +119,7 @@ public static class FormatCommand
             }
 
             await using var reader = await OpenReaderAsync(inPath, ReadSchema(r.GetValue(schema)), ct);
+            await WarnAsync(r, reader, ct);
             var count = 0L;
             await using (var writer = await RecordFiles.OpenWriterAsync(outPath, reader.Schema, new RecordFileOptions { Codec = codecName }, ct))
             {
@@ -203,6 +206,15 @@ public static class FormatCommand
         }
 
         return await RecordFiles.OpenReaderAsync(path, new RecordFileOptions { Schema = schema }, cancellationToken);
+    }
+
+    /// <summary>Prints what the reader read past (a stored schema it set aside...) on standard error.</summary>
+    private static async Task WarnAsync(ParseResult result, IRecordReader reader, CancellationToken cancellationToken)
+    {
+        foreach (var warning in reader.Warnings)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync($"warning: {warning.Message}".AsMemory(), cancellationToken);
+        }
     }
 
     private static Schema? ReadSchema(FileInfo? file)

@@ -21,7 +21,7 @@ public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputD
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
-    private ServingStore.ServingBatchSwap? _swap;
+    private ServingBatchSwap? _swap;
 
     /// <summary>The serving output.</summary>
     public ServingOutputDefinition Output { get; } = output;

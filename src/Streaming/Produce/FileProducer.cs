@@ -77,6 +77,8 @@ public sealed class FileProducer
         {
             config.LingerMs = 5;
             config.MessageTimeoutMs = 30_000;
+            // Delivery reports carry only the status: copying every key and value back from librdkafka costs time.
+            config.DeliveryReportFields = "status";
         });
         var context = new SerializationContext(MessageComponentType.Value, options.Topic);
         try

@@ -12,6 +12,9 @@ public static class DuckDb
         var tools = Path.Combine(ExternalTool.RepositoryRoot, "tools");
         var output = await ExternalTool.RunAsync("node", [Path.Combine(tools, "duckdb-query.mjs")],
             stdin: JsonSerializer.Serialize(new[] { "SET TimeZone='UTC'" }.Concat(statements)), workingDirectory: tools,
+            // The node binding renders TIMESTAMPTZ in the process's zone whatever DuckDB's TimeZone setting says; the
+            // suite's non-UTC run changes Streams' zone, not the reference's rendering.
+            environment: new Dictionary<string, string> { ["TZ"] = "UTC" },
             timeout: TimeSpan.FromSeconds(60));
         return JsonNode.Parse(output)!["rows"]!.AsArray();
     }

@@ -57,7 +57,10 @@ public sealed class ApiErrorTests
                 error.GetProperty("error_code").GetInt32().Should().Be((int)status, because);
             }
 
-            (await http.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK, "the host is still up");
+            // The host still serves: a well-formed Glue call succeeds.
+            var ok = new StringContent("{}", Encoding.UTF8, "application/x-amz-json-1.1");
+            ok.Headers.Add("X-Amz-Target", "AWSGlue.GetDatabases");
+            (await http.PostAsync("/", ok)).StatusCode.Should().Be(HttpStatusCode.OK, "the host is still up");
         }
         finally
         {

@@ -1,3 +1,6 @@
+using Streams.Formats.Avro.Schemas;
+using Streams.Formats.Model;
+using Streams.Formats.Parquet;
 
 namespace Streams.Host.Tests.Cli;
 
@@ -62,6 +65,38 @@ public sealed class ParquetFormatCommandTests : IDisposable
         parquetCat.Out.Should().Be(avroCat.Out);
         backCat.Out.Should().Be(avroCat.Out);
         parquetCat.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task Schema_warns_on_stderr_when_the_footer_schema_is_corrupt()
+    {
+        var order = (RecordSchema)AvroSchemaParser.Parse(SchemaJson);
+        var path = PathOf("corrupt-schema.parquet");
+        await using (var writer = new ParquetWriter(File.Create(path), order, new ParquetWriterOptions
+                     {
+                         StoreAvroSchema = false,
+                         Metadata = new Dictionary<string, string> { [ParquetReader.AvroSchemaKey] = "{\"type\":\"record\"," },
+                     }))
+        {
+            await writer.CompleteAsync();
+        }
+
+        var schema = await Streams("format", "schema", path);
+
+        schema.Exit.Should().Be(0, schema.Err);
+        schema.Err.Should().StartWith("warning: ").And.Contain(path).And.Contain("is not a valid Avro schema")
+            .And.Contain("without the Avro record names, enum symbols");
+        schema.Out.Should().NotContain("\"enum\"", "the derived schema prints, without the enum Status");
+        schema.Out.Should().Contain("\"status\"");
+        await using (var writer = new ParquetWriter(File.Create(PathOf("good.parquet")), order))
+        {
+            await writer.CompleteAsync();
+        }
+
+        var good = await Streams("format", "schema", PathOf("good.parquet"));
+        good.Exit.Should().Be(0, good.Err);
+        good.Err.Should().BeEmpty("a footer schema that fits is used without a warning");
+        good.Out.Should().Contain("\"enum\"");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Net;
+using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Npgsql;
 using Streams.Host.Configuration;
@@ -46,8 +47,7 @@ public sealed class DevStackTests
 
                 using var http = new HttpClient { BaseAddress = new Uri(stack.ApiUrl) };
                 stack.ApiUrl.Should().StartWith("http://127.0.0.1:");
-                var health = await http.GetFromJsonAsync<Dictionary<string, string>>("/health");
-                health.Should().ContainKey("status").WhoseValue.Should().Be("ok");
+                await AssertHealthAsync(http, stack.Options.Lake.Root);
             }
 
             // Disposed: PostgreSQL is down.
@@ -58,6 +58,45 @@ public sealed class DevStackTests
         finally
         {
             Directory.Delete(state, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// /health probes each dependency: all up with a latency, then, with the lake root gone, 503 naming the lake
+    /// while the others stay up; /health/live answers 200 throughout, touching nothing.
+    /// </summary>
+    private static async Task AssertHealthAsync(HttpClient http, string lakeRoot)
+    {
+        string[] dependencies = ["postgres", "kafka", "registry", "lake"];
+        using (var ok = await http.GetAsync("/health"))
+        {
+            var body = JsonNode.Parse(await ok.Content.ReadAsStringAsync())!;
+            ok.StatusCode.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            body["status"]!.GetValue<string>().Should().Be("ok");
+            foreach (var name in dependencies)
+            {
+                body["dependencies"]![name]!["state"]!.GetValue<string>().Should().Be("up", name);
+                body["dependencies"]![name]!["latencyMs"]!.GetValue<double>().Should().BeInRange(0, 3000, name);
+            }
+        }
+
+        Directory.Delete(lakeRoot, recursive: true);
+        try
+        {
+            using var down = await http.GetAsync("/health");
+            var body = JsonNode.Parse(await down.Content.ReadAsStringAsync())!;
+            down.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, body.ToJsonString());
+            body["status"]!.GetValue<string>().Should().Be("unavailable");
+            body["dependencies"]!["lake"]!["state"]!.GetValue<string>().Should().Be("down");
+            body["dependencies"]!["lake"]!["error"]!.GetValue<string>().Should().Contain(lakeRoot);
+            dependencies.Where(d => d != "lake").Select(d => body["dependencies"]![d]!["state"]!.GetValue<string>())
+                .Should().AllBe("up");
+            using var live = await http.GetAsync("/health/live");
+            live.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Directory.CreateDirectory(lakeRoot);
         }
     }
 

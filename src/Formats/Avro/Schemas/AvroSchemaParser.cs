@@ -242,6 +242,23 @@ public static class AvroSchemaParser
                 throw new SchemaException("A schema object must have a 'type' attribute.", path);
             }
 
+            if (typeNode is JsonObject inner && obj.ContainsKey("logicalType")
+                && inner["type"] is JsonValue innerType && innerType.TryGetValue<string>(out var innerName) && innerName == "fixed")
+            {
+                // Apache.Avro (C#) writes a logical type on fixed as {"type": {"type": "fixed", ...}, "logicalType": ...}:
+                // read it as the fixed with the outer attributes added, so files it wrote can be read.
+                var merged = (JsonObject)inner.DeepClone();
+                foreach (var (key, value) in obj)
+                {
+                    if (key != "type" && !merged.ContainsKey(key))
+                    {
+                        merged[key] = value?.DeepClone();
+                    }
+                }
+
+                return ReadObject(merged, ns, path);
+            }
+
             if (typeNode is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type))
             {
                 throw new SchemaException(

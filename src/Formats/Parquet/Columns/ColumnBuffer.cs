@@ -225,6 +225,30 @@ public sealed class ColumnBuffer
         return ((T[])array).AsSpan(ValueCount, count);
     }
 
+    /// <summary>Appends values of the buffer's fixed-width physical type (bool, int, long, float or double).</summary>
+    public void AddValues<T>(ReadOnlySpan<T> values)
+    {
+        values.CopyTo(ReserveValues<T>(values.Length));
+        CommitValues(values.Length);
+    }
+
+    /// <summary>
+    /// Appends entries' levels: one definition level per entry (ignored when the maximum is 0, then
+    /// <paramref name="count"/> entries are added), and repetition levels when the column is repeated.
+    /// </summary>
+    public void AddEntries(int count, ReadOnlySpan<byte> definitionLevels = default, ReadOnlySpan<byte> repetitionLevels = default)
+    {
+        if ((MaxDefinitionLevel > 0 && definitionLevels.Length != count) || (MaxRepetitionLevel > 0 && repetitionLevels.Length != count))
+        {
+            throw new ArgumentException($"{count} entries need {count} definition levels{(MaxRepetitionLevel > 0 ? " and repetition levels" : "")}.");
+        }
+
+        EnsureLevelCapacity(count);
+        if (MaxDefinitionLevel > 0) definitionLevels.CopyTo(DefinitionLevels.AsSpan(LevelCount));
+        if (MaxRepetitionLevel > 0) repetitionLevels.CopyTo(RepetitionLevels.AsSpan(LevelCount));
+        CommitLevels(count);
+    }
+
     /// <summary>Accepts <paramref name="count"/> values written into the span <see cref="ReserveValues{T}"/> returned.</summary>
     public void CommitValues(int count) => ValueCount += count;
 

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Streams.Api.Registry;
+using Streams.Formats.Avro.Schemas;
+using Streams.Formats.Json;
+using Streams.Formats.Model;
+using Streams.Registry.Client;
+using Streams.Registry.Serdes;
+using Streams.Streaming.Consume;
+using Streams.Streaming.Kafka;
+using Streams.Streaming.Produce;
+using Streams.Testing;
+
+namespace Streams.Benchmarks;
+
+/// <summary>
+/// <c>streams produce</c>'s engine (<see cref="FileProducer"/>: JSON lines parsed, Avro-encoded through the registry,
+/// produced idempotently with acks=all) beside kcat producing the same wire-format bytes from a file, and
+/// <see cref="TopicReader"/> (fetch and decode) beside <c>kcat -C</c>, all on one embedded broker in the same run.
+/// </summary>
+public sealed class KafkaBenchmark : IBenchmark
+{
+    private const int Partitions = 16;
+    private const string Delimiter = "~#kcat-delimiter#~";
+
+    private const string EventSchema = """
+        {"type":"record","name":"Click","namespace":"bench","fields":[
+          {"name":"id","type":"long"},{"name":"user","type":"string"},{"name":"page","type":"string"},
+          {"name":"ms","type":"int"},{"name":"price","type":"double"},{"name":"ref","type":["null","string"],"default":null}]}
+        """;
+
+    /// <inheritdoc />
+    public string Name => "kafka";
+
+    /// <inheritdoc />
+    public string Description => "streams produce / consume vs kcat -P / -C on the same bytes (--records N, default 200000)";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var records = 200_000;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--records" when i + 1 < args.Length:
+                    records = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; options: --records N");
+                    return 2;
+            }
+        }
+
+        // The mock broker keeps at most 100,000 message sets per partition: stay far below it.
+        if (records > Partitions * 50_000 || !BenchPostgres.TryConfigure("kafka"))
+        {
+            Console.Error.WriteLine($"--records must be at most {Partitions * 50_000} (the embedded broker's retention).");
+            return 2;
+        }
+
+        await using var database = await TestPostgres.CreateDatabaseAsync(cancellationToken);
+        var connectionString = database.ConnectionString;
+        await using var server = await TestWebServer.StartAsync(
+            builder => builder.Services.AddSchemaRegistry(connectionString), app => app.MapSchemaRegistry());
+        var registryUrl = server.Url + SchemaRegistryEndpoints.DefaultPathBase;
+        using var cluster = MockKafkaCluster.Start(brokers: 1);
+        var clients = new KafkaClientFactory(new KafkaOptions { BootstrapServers = cluster.BootstrapServers });
+        using var registry = new CachedSchemaRegistryClient(registryUrl);
+        var directory = Directory.CreateTempSubdirectory("streams-bench-kafka-").FullName;
+        try
+        {
+            var (jsonl, schemaFile, wire) = await WriteInputsAsync(directory, records, registry, cancellationToken);
+            Console.WriteLine($"{records:N0} records; JSON lines {new FileInfo(jsonl).Length:N0} B; wire format {new FileInfo(wire).Length:N0} B");
+            cluster.CreateTopic("streams", Partitions, 1);
+            cluster.CreateTopic("kcat", Partitions, 1);
+
+            var watch = Stopwatch.StartNew();
+            var produced = await new FileProducer(clients, registry).ProduceAsync(
+                new FileProduceOptions { Topic = "streams", FilePath = jsonl, SchemaFile = schemaFile }, r => throw new InvalidOperationException(r.ToString()),
+                cancellationToken: cancellationToken);
+            var streamsProduce = watch.Elapsed.TotalSeconds;
+            if (produced.Records != records)
+            {
+                throw new InvalidOperationException($"streams produced {produced.Records} of {records} records");
+            }
+
+            watch.Restart();
+            // From standard input: kcat sends a file named as an argument as one message.
+            await ExternalTool.RunAsync("bash", ["-c", $"kcat -P -b {cluster.BootstrapServers} -t kcat -D '{Delimiter}' -X linger.ms=5 " +
+                $"-X enable.idempotence=true -X acks=all < {wire}"], timeout: TimeSpan.FromMinutes(10));
+            var kcatProduce = watch.Elapsed.TotalSeconds;
+
+            watch.Restart();
+            long consumed = 0;
+            await foreach (var message in new TopicReader(clients, registry).ReadAsync(
+                new TopicReadOptions { Topic = "streams", FromBeginning = true, Limit = records }, cancellationToken))
+            {
+                consumed += message.Error is null ? 1 : throw new InvalidOperationException(message.Error);
+            }
+
+            var streamsConsume = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var output = await ExternalTool.RunAsync("bash",
+                ["-c", $"kcat -C -b {cluster.BootstrapServers} -t streams -o beginning -e -q -f '%o\\n' | wc -l"], timeout: TimeSpan.FromMinutes(10));
+            var kcatConsume = watch.Elapsed.TotalSeconds;
+            if (long.Parse(output.Trim(), CultureInfo.InvariantCulture) != records)
+            {
+                throw new InvalidOperationException($"kcat read {output.Trim()} of {records} records");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("summary (records/s, wall clock, one embedded broker, 16 partitions)");
+            Console.WriteLine($"  produce: streams {records / streamsProduce:N0} (parse + encode + produce), kcat -P {records / kcatProduce:N0} (bytes as they are): " +
+                $"{kcatProduce / streamsProduce:P0} of kcat (target >= 70%)");
+            Console.WriteLine($"  consume: streams {consumed / streamsConsume:N0} (fetch + decode), kcat -C {records / kcatConsume:N0} (offsets only): " +
+                $"{kcatConsume / streamsConsume:P0} of kcat");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The JSON lines file, its schema file, and the same records in the wire format split by <see cref="Delimiter"/> for kcat.</summary>
+    private static async Task<(string Jsonl, string Schema, string Wire)> WriteInputsAsync(string directory, int records,
+        CachedSchemaRegistryClient registry, CancellationToken cancellationToken)
+    {
+        var schema = (RecordSchema)AvroSchemaParser.Parse(EventSchema);
+        var schemaFile = Path.Combine(directory, "click.avsc");
+        await File.WriteAllTextAsync(schemaFile, EventSchema, cancellationToken);
+        var serializer = new AvroSerializer(registry);
+        var context = new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Value, "streams");
+        var jsonl = Path.Combine(directory, "clicks.jsonl");
+        var wire = Path.Combine(directory, "clicks.wire");
+        var delimiter = Encoding.UTF8.GetBytes(Delimiter);
+        await using var json = new JsonLinesWriter(File.Create(jsonl), schema);
+        await using var bytes = File.Create(wire);
+        var random = new Random(42);
+        for (var i = 0; i < records; i++)
+        {
+            var record = new GenericRecord(schema,
+            [
+                (long)i, $"user{random.Next(10_000)}", $"/page/{random.Next(500)}", random.Next(5_000), Math.Round(random.NextDouble() * 100, 2),
+                i % 3 == 0 ? null : "https://example.com/",
+            ]);
+            await json.WriteAsync(record, cancellationToken);
+            var value = serializer.Serialize(record, context);
+            if (value.AsSpan().IndexOf(delimiter) >= 0)
+            {
+                throw new InvalidOperationException("a payload contains kcat's delimiter");
+            }
+
+            bytes.Write(value);
+            bytes.Write(delimiter);
+        }
+
+        return (jsonl, schemaFile, wire);
+    }
+}
