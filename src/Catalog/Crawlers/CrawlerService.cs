@@ -29,7 +29,8 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     /// <exception cref="InvalidInputException">A path leaves the lake root, or no lake is configured.</exception>
     public void CheckTargets(string crawlerName, CrawlerTargets? targets)
     {
-        foreach (var path in (targets?.S3Targets ?? []).Select(t => t.Path).OfType<string>())
+        // A target with a connection is crawled through that connection's storage, not the lake.
+        foreach (var path in (targets?.S3Targets ?? []).Where(t => string.IsNullOrEmpty(t.ConnectionName)).Select(t => t.Path).OfType<string>())
         {
             ILakeStorage storage;
             try
