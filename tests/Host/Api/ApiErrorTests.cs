@@ -38,7 +38,6 @@ public sealed class ApiErrorTests
                     HttpStatusCode.RequestEntityTooLarge, "registry body over the limit"),
                 (() => http.GetAsync("/registry/subjects/" + longName + "/versions"), HttpStatusCode.RequestUriTooLong, "registry URL too long"),
                 (() => http.PostAsync("/query?format=" + longName, new StringContent("SELECT 1")), HttpStatusCode.RequestUriTooLong, "query URL too long"),
-                (() => http.GetAsync("/registry/subjects/a%00b/versions"), HttpStatusCode.BadRequest, "NUL in a registry subject"),
                 (() => http.PostAsync("/query?format=js%00on", new StringContent("SELECT 1")), HttpStatusCode.BadRequest, "NUL in a query parameter"),
                 (() => http.GetAsync("/no/such/route"), HttpStatusCode.NotFound, "unknown route"),
             ];
