@@ -116,4 +116,19 @@ public sealed class ServingQueryTests : IClassFixture<ServingDatabaseFixture>
         (await query.Invoking(q => q.ExecuteAsync("SELECT pg_sleep(10)")).Should().ThrowAsync<QueryRefusedException>())
             .WithMessage("*cancelled after the 0.3 s statement timeout*");
     }
+
+    [Fact]
+    public async Task A_shorter_client_command_timeout_does_not_race_the_statement_timeout()
+    {
+        // Command Timeout = 1 s would fire before the 2 s statement timeout and escape as an NpgsqlException.
+        var impatient = new NpgsqlConnectionStringBuilder(_fixture.ConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        var (migrated, patient) = await SetUpAsync();
+        await using var _ = migrated;
+        await using var __ = patient;
+        await using var admin = NpgsqlDataSource.Create(impatient);
+        await using var query = await ServingQuery.CreateAsync(admin, new QueryOptions { Timeout = TimeSpan.FromSeconds(2) });
+
+        (await query.Invoking(q => q.ExecuteAsync("SELECT pg_sleep(10)")).Should().ThrowAsync<QueryRefusedException>())
+            .WithMessage("The query was cancelled after the 2 s statement timeout.");
+    }
 }

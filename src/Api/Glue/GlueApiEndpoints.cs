@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 using Streams.Catalog;
 using Streams.Catalog.Model;
 using Streams.Catalog.Storage;
@@ -36,6 +37,14 @@ public static class GlueApiEndpoints
         {
             await WriteErrorAsync(context, 400, "UnknownOperationException",
                 $"X-Amz-Target must be {TargetPrefix}<Operation>, got '{target}'.");
+            return;
+        }
+
+        if (!IsJsonMediaType(context.Request.ContentType))
+        {
+            // As AWS: a JSON 1.1 API reads only JSON bodies, so a form or text/plain body is refused before it is read.
+            await WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaTypeException",
+                $"Content-Type must be {ContentType} (or application/json), got '{context.Request.ContentType}'.");
             return;
         }
 
@@ -89,6 +98,13 @@ public static class GlueApiEndpoints
             await WriteErrorAsync(context, 500, "InternalServiceException", e.Message);
         }
     }
+
+    private static bool IsJsonMediaType(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Value is { } type
+        && (type.Equals(ContentType, StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/x-amz-json-1.0", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/json", StringComparison.OrdinalIgnoreCase));
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
     {

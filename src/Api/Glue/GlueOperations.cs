@@ -72,7 +72,7 @@ public sealed class GlueOperations(CatalogStore store, CrawlerService crawlers)
         ["GetPartitions"] = async (r, ct) =>
         {
             var page = await store.GetPartitionsAsync(r.String("DatabaseName"), r.String("TableName"), r.OptionalString("Expression"),
-                r.Offset(), r.MaxResults(MaxPartitionPage), ct);
+                r.Offset(), r.MaxResults(MaxPartitionPage), r.Segment(), ct);
             return new { Partitions = page.Items, NextToken = GlueRequest.Token(page.NextOffset) };
         },
         ["BatchGetPartition"] = async (r, ct) =>
@@ -87,14 +87,14 @@ public sealed class GlueOperations(CatalogStore store, CrawlerService crawlers)
             await store.DeletePartitionAsync(r.String("DatabaseName"), r.String("TableName"), r.Get<List<string>>("PartitionValues"), ct);
             return Empty;
         },
-        ["CreateCrawler"] = async (r, ct) => { await store.CreateCrawlerAsync(CrawlerInputOf(r), ct); return Empty; },
+        ["CreateCrawler"] = async (r, ct) => { await store.CreateCrawlerAsync(CheckedCrawlerInput(r), ct); return Empty; },
         ["GetCrawler"] = async (r, ct) => new { Crawler = await store.GetCrawlerAsync(r.String("Name"), ct) },
         ["GetCrawlers"] = async (r, ct) =>
         {
             var page = await store.GetCrawlersAsync(r.Offset(), r.MaxResults(MaxPage), ct);
             return new { Crawlers = page.Items, NextToken = GlueRequest.Token(page.NextOffset) };
         },
-        ["UpdateCrawler"] = async (r, ct) => { await store.UpdateCrawlerAsync(CrawlerInputOf(r), ct); return Empty; },
+        ["UpdateCrawler"] = async (r, ct) => { await store.UpdateCrawlerAsync(CheckedCrawlerInput(r), ct); return Empty; },
         ["DeleteCrawler"] = async (r, ct) => { await store.DeleteCrawlerAsync(r.String("Name"), ct); return Empty; },
         ["StartCrawler"] = async (r, ct) => { await crawlers.StartAsync(r.String("Name"), ct); return Empty; },
         ["StopCrawler"] = async (r, ct) => { await crawlers.StopAsync(r.String("Name"), ct); return Empty; },
@@ -137,6 +137,13 @@ public sealed class GlueOperations(CatalogStore store, CrawlerService crawlers)
         Handlers.TryGetValue(request.Operation, out var handler)
             ? handler(request, cancellationToken)
             : throw new KeyNotFoundException(request.Operation);
+
+    private CrawlerInput CheckedCrawlerInput(GlueRequest r)
+    {
+        var input = CrawlerInputOf(r);
+        crawlers.CheckTargets(input.Name!, input.Targets);
+        return input;
+    }
 
     private static CrawlerInput CrawlerInputOf(GlueRequest r) => new()
     {

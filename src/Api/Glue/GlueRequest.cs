@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Streams.Catalog;
 using Streams.Catalog.Model;
+using Streams.Catalog.Store;
 
 namespace Streams.Api.Glue;
 
@@ -66,6 +67,31 @@ public sealed class GlueRequest(string operation, JsonElement body)
 
         return value;
     }
+
+    /// <summary>
+    /// The <c>Segment</c> of a parallel <c>GetPartitions</c>, or null for all partitions. As in Glue, <c>TotalSegments</c>
+    /// is 1..10 and <c>SegmentNumber</c> 0..TotalSegments-1.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Either number is missing, not an integer, or out of range.</exception>
+    public PartitionSegment? Segment()
+    {
+        if (Member("Segment") is not { } segment)
+        {
+            return null;
+        }
+
+        if (segment.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidInputException($"{Operation}: Segment must be an object with SegmentNumber and TotalSegments.");
+        }
+
+        return new PartitionSegment(SegmentMember(segment, "SegmentNumber"), SegmentMember(segment, "TotalSegments"));
+    }
+
+    private int SegmentMember(JsonElement segment, string name) =>
+        segment.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value)
+            ? value
+            : throw new InvalidInputException($"{Operation}: Segment.{name} is required and must be an integer.");
 
     /// <summary>The offset encoded in <c>NextToken</c>, or 0.</summary>
     public int Offset()

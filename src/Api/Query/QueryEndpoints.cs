@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Streams.Serving.Query;
 
 namespace Streams.Api.Query;
@@ -20,6 +21,7 @@ public static class QueryEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var source = endpoints.ServiceProvider.GetRequiredService<ServingQuerySource>();
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(QueryEndpoints));
         endpoints.MapPost("/query", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
             if (!source.IsConfigured)
@@ -31,9 +33,36 @@ public static class QueryEndpoints
             var format = request.Query["format"].FirstOrDefault() ?? "json";
             if (request.HasJsonContentType())
             {
-                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                sql = body.RootElement.TryGetProperty("sql", out var s) ? s.GetString() : null;
-                format = body.RootElement.TryGetProperty("format", out var f) ? f.GetString() ?? format : format;
+                JsonDocument body;
+                try
+                {
+                    body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                }
+                catch (JsonException e)
+                {
+                    return Error(StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {e.Message}");
+                }
+
+                using (body)
+                {
+                    if (body.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        return Error(StatusCodes.Status400BadRequest,
+                            $"The request body must be a JSON object {{\"sql\": \"SELECT ...\"}}, got {body.RootElement.ValueKind}.");
+                    }
+
+                    if (StringMember(body.RootElement, "sql", out sql) is { } sqlError)
+                    {
+                        return Error(StatusCodes.Status400BadRequest, sqlError);
+                    }
+
+                    if (StringMember(body.RootElement, "format", out var bodyFormat) is { } formatError)
+                    {
+                        return Error(StatusCodes.Status400BadRequest, formatError);
+                    }
+
+                    format = bodyFormat ?? format;
+                }
             }
             else
             {
@@ -63,9 +92,35 @@ public static class QueryEndpoints
             }
             catch (QueryRefusedException e)
             {
-                return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest);
+                return Error(StatusCodes.Status400BadRequest, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Unexpected (PostgreSQL unreachable, a bug): the caller gets the reason, the log the details.
+                logger.LogError(e, "POST /query failed");
+                return Error(StatusCodes.Status500InternalServerError, $"The query could not be run: {e.Message}");
             }
         });
         return endpoints;
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    /// <summary>Reads an optional string member; returns the error to answer when it is there but not a string.</summary>
+    private static string? StringMember(JsonElement body, string name, out string? value)
+    {
+        value = null;
+        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return $"\"{name}\" must be a string, got {element.ValueKind}.";
+        }
+
+        value = element.GetString();
+        return null;
     }
 }

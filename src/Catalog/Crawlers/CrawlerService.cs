@@ -22,6 +22,37 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
     // One client for registry calls: HttpClient is meant to be shared (connection pooling).
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>
+    /// Checks, before a crawler is stored, that each of its lake targets (<c>S3Targets</c>) names a path inside the
+    /// lake, so a target such as <c>/etc</c> or <c>lake/../../etc</c> is refused at once rather than at its first run.
+    /// </summary>
+    /// <exception cref="InvalidInputException">A path leaves the lake root, or no lake is configured.</exception>
+    public void CheckTargets(string crawlerName, CrawlerTargets? targets)
+    {
+        // A target with a connection is crawled through that connection's storage, not the lake.
+        foreach (var path in (targets?.S3Targets ?? []).Where(t => string.IsNullOrEmpty(t.ConnectionName)).Select(t => t.Path).OfType<string>())
+        {
+            ILakeStorage storage;
+            try
+            {
+                storage = lake.Storage;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidInputException($"Crawler {crawlerName}: target '{path}' needs a lake. {e.Message}");
+            }
+
+            try
+            {
+                storage.Normalize(path);
+            }
+            catch (LakePathException e)
+            {
+                throw new InvalidInputException($"Crawler {crawlerName}: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>Starts a run in the background; <paramref name="progress"/> (optional) hears how it goes.</summary>
     /// <exception cref="CrawlerRunningException">The crawler is running.</exception>
     public async Task StartAsync(string name, CancellationToken cancellationToken = default, IProgress<CrawlProgress>? progress = null)

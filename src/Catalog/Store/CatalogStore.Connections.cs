@@ -19,6 +19,7 @@ public sealed partial class CatalogStore
     {
         ArgumentNullException.ThrowIfNull(input);
         var name = NormalizeName(input.Name, "Connection");
+        GlueLimits.Check(input);
         var type = input.ConnectionType?.ToUpperInvariant();
         if (type is null || !ConnectionTypes.Contains(type))
         {

@@ -190,6 +190,8 @@ public sealed partial class CatalogStore
     {
         var name = NormalizeName(input.Name, "Crawler");
         var database = NormalizeName(input.DatabaseName, "Database");
+        GlueLimits.Check(input);
+        var schedule = string.IsNullOrWhiteSpace(input.Schedule) ? null : CrawlerSchedule.Validate(input.Schedule);
         var targets = input.Targets;
         if ((targets?.S3Targets?.Count ?? 0) + (targets?.JdbcTargets?.Count ?? 0) + (targets?.KafkaTargets?.Count ?? 0) == 0)
         {
@@ -239,7 +241,7 @@ public sealed partial class CatalogStore
             Targets = targets,
             Classifiers = input.Classifiers ?? [],
             TablePrefix = input.TablePrefix,
-            Schedule = input.Schedule is null ? null : new Schedule(input.Schedule, "SCHEDULED"),
+            Schedule = schedule is null ? null : new Schedule(schedule, "SCHEDULED"),
             SchemaChangePolicy = new SchemaChangePolicy { UpdateBehavior = update, DeleteBehavior = delete },
             RecrawlPolicy = new RecrawlPolicy { RecrawlBehavior = recrawl },
             Configuration = input.Configuration,

@@ -13,6 +13,7 @@ public sealed partial class CatalogStore
     {
         ArgumentNullException.ThrowIfNull(input);
         var name = NormalizeName(input.Name, "Database");
+        GlueLimits.Check(input);
         try
         {
             var rows = await QueryAsync(
@@ -51,6 +52,7 @@ public sealed partial class CatalogStore
             throw new InvalidInputException($"Renaming database {normalized} to {input.Name} is not supported.");
         }
 
+        GlueLimits.Check(input);
         var count = await ExecuteAsync(
             "UPDATE catalog.databases SET description = $2, location_uri = $3, parameters = $4 WHERE name = $1",
             cancellationToken, ("", normalized), ("", input.Description), ("", input.LocationUri), ("", Jsonb.Of(input.Parameters ?? [])));

@@ -17,6 +17,7 @@ public sealed partial class CatalogStore
     {
         var table = await GetTableAsync(databaseName, tableName, cancellationToken);
         var values = CheckValues(table, input.Values);
+        GlueLimits.Check(input, $"{table.DatabaseName}.{table.Name}");
         var definition = new Partition
         {
             Values = values,
@@ -111,17 +112,18 @@ public sealed partial class CatalogStore
 
     /// <summary>
     /// Lists a table's partitions in value order, optionally those matching <paramref name="expression"/> (see
-    /// <see cref="PartitionExpression"/>), compared by the partition keys' types.
+    /// <see cref="PartitionExpression"/>), compared by the partition keys' types, and only those of <paramref name="segment"/>
+    /// when given.
     /// </summary>
     public async Task<Page<Partition>> GetPartitionsAsync(string databaseName, string tableName, string? expression,
-        int offset, int limit, CancellationToken cancellationToken = default)
+        int offset, int limit, PartitionSegment? segment = null, CancellationToken cancellationToken = default)
     {
         var table = await GetTableAsync(databaseName, tableName, cancellationToken);
         var filter = string.IsNullOrWhiteSpace(expression) ? null : PartitionExpression.Parse(expression, table.PartitionKeys ?? []);
         var all = await QueryAsync(
             $"SELECT {PartitionColumns} FROM catalog.partitions WHERE database_name = $1 AND table_name = $2 ORDER BY partition_values",
             ReadPartition, cancellationToken, ("", table.DatabaseName), ("", table.Name));
-        var matching = filter is null ? all : all.Where(p => filter.Matches(p.Values)).ToList();
+        var matching = all.Where(p => (filter is null || filter.Matches(p.Values)) && (segment is null || segment.Contains(p.Values))).ToList();
         return ToPage(matching.Skip(offset).Take(limit + 1).ToList(), offset, limit);
     }
 

@@ -18,6 +18,7 @@ public sealed partial class CatalogStore
         var db = NormalizeName(databaseName, "Database");
         var name = NormalizeName(input.Name, "Table");
         ValidateColumns(input);
+        GlueLimits.Check(input);
         var definition = ToTable(db, name, input, 1, null);
         try
         {
@@ -102,6 +103,7 @@ public sealed partial class CatalogStore
         var db = NormalizeName(databaseName, "Database");
         var name = NormalizeName(input.Name, "Table");
         ValidateColumns(input);
+        GlueLimits.Check(input);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Table current;

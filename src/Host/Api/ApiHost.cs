@@ -29,6 +29,7 @@ public static class ApiHost
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.Api.Url);
+        builder.WebHost.ConfigureKestrel(ApiErrorMiddleware.ConfigureKestrel);
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -40,6 +41,7 @@ public static class ApiHost
         builder.Services.AddHealth();
 
         var app = builder.Build();
+        app.UseMiddleware<ApiErrorMiddleware>();
         app.MapHealth();
 
         // Area endpoints: one line per area.

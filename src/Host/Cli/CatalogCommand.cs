@@ -80,7 +80,7 @@ public static class CatalogCommand
 
             table.AddColumns("Files", "Bytes", "Last crawled", "Location");
             var partitions = Pages.ReadAllAsync((offset, c) => catalog.Store.GetPartitionsAsync(
-                r.GetValue(database)!, r.GetValue(tableName)!, r.GetValue(expression), offset, 1000, c), ct);
+                r.GetValue(database)!, r.GetValue(tableName)!, r.GetValue(expression), offset, 1000, cancellationToken: c), ct);
             await foreach (var p in partitions)
             {
                 table.AddRow([.. p.Values.Select(Markup.Escape), p.Parameters?.GetValueOrDefault("numFiles") ?? "",

@@ -10,6 +10,8 @@ namespace Streams.Serving.Query;
 /// </summary>
 public sealed class ServingQuery : IAsyncDisposable
 {
+    private const int ClientTimeoutGraceSeconds = 5;
+
     private readonly NpgsqlDataSource _reader;
     private readonly QueryOptions _options;
 
@@ -42,7 +44,13 @@ public sealed class ServingQuery : IAsyncDisposable
         {
             // A batch command with a parameterless text goes out as one extended-protocol Parse, which
             // PostgreSQL rejects if it holds more than one statement.
-            await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { new NpgsqlBatchCommand(statement) } };
+            // The client-side command timeout must not race the statement timeout: it only backs up a server
+            // that stops answering, so it fires a grace period after PostgreSQL would have cancelled the query.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { new NpgsqlBatchCommand(statement) },
+                Timeout = (int)Math.Ceiling(_options.Timeout.TotalSeconds) + ClientTimeoutGraceSeconds,
+            };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var columns = Enumerable.Range(0, reader.FieldCount)
                 .Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToList();
@@ -81,11 +89,15 @@ public sealed class ServingQuery : IAsyncDisposable
 
             return new QueryResult(columns, rows, truncated);
         }
+        catch (NpgsqlException e) when (e.InnerException is TimeoutException)
+        {
+            throw new QueryRefusedException(TimeoutMessage, e);
+        }
         catch (PostgresException e)
         {
             var reason = e.SqlState switch
             {
-                PostgresErrorCodes.QueryCanceled => $"The query was cancelled after the {_options.Timeout.TotalSeconds:0.###} s statement timeout.",
+                PostgresErrorCodes.QueryCanceled => TimeoutMessage,
                 PostgresErrorCodes.ReadOnlySqlTransaction => $"The query path is read-only: {e.MessageText}.",
                 PostgresErrorCodes.InsufficientPrivilege => $"Permission denied (only the serving schema can be read): {e.MessageText}.",
                 _ => $"The query failed: {e.MessageText} (SQLSTATE {e.SqlState}{(e.Position > 0 ? $", at position {e.Position}" : "")}).",
@@ -93,6 +105,9 @@ public sealed class ServingQuery : IAsyncDisposable
             throw new QueryRefusedException(reason, e);
         }
     }
+
+    private string TimeoutMessage =>
+        string.Create(CultureInfo.InvariantCulture, $"The query was cancelled after the {_options.Timeout.TotalSeconds:0.###} s statement timeout.");
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
