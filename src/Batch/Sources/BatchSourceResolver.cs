@@ -80,7 +80,7 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
         try
         {
             await foreach (var partition in Pages.ReadAllAsync(
-                               (offset, ct) => catalog.GetPartitionsAsync(table.DatabaseName!, table.Name, null, offset, 1000, ct), cancellationToken))
+                               (offset, ct) => catalog.GetPartitionsAsync(table.DatabaseName!, table.Name, null, offset, 1000, cancellationToken: ct), cancellationToken))
             {
                 all.Add(partition);
             }
