@@ -191,6 +191,37 @@ public sealed class ServingStore(NpgsqlDataSource dataSource, Streams.Catalog.St
         public Task WriteAsync(IReadOnlyList<GenericRecord> rows, CancellationToken cancellationToken = default) =>
             rows.Count == 0 ? Task.CompletedTask : WriteRowsAsync(_connection, _output, _output.BatchTable, Generation, rows, cancellationToken);
 
+        /// <summary>
+        /// Copies the current generation's rows into the new one, except those whose time column falls in one of
+        /// the <paramref name="replaced"/> ranges (from inclusive, to exclusive): an incremental backfill recomputes
+        /// only those and writes them itself, before or after; the rows it writes must lie in the ranges (they are
+        /// keyed by time too, so they cannot collide with the copied ones). Returns the rows copied.
+        /// </summary>
+        public async Task<long> CarryOverAsync(IReadOnlyList<(DateTime From, DateTime To)> replaced, CancellationToken cancellationToken = default)
+        {
+            foreach (var (from, to) in replaced)
+            {
+                RequireUtc(from);
+                RequireUtc(to);
+            }
+
+            var s = ServingMigrations.Schema;
+            var columns = string.Join(", ", _output.Schema.Fields.Select(f => Q(f.Name)));
+            var local = PostgresTypeMap.Of(_output.Schema.GetField(_output.TimeColumn)!.Schema).SqlType != "timestamptz";
+            string Bound(string b) => local ? $"({b} AT TIME ZONE 'UTC')" : b;
+            await using var copy = new NpgsqlCommand($"""
+                INSERT INTO {s}.{Q(_output.BatchTable)} ({GenerationColumn}, {columns})
+                SELECT $1, {columns} FROM {s}.{Q(_output.BatchTable)} b
+                WHERE b.{GenerationColumn} = $1 - 1
+                  AND NOT EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS r(f, t)
+                                  WHERE b.{Q(_output.TimeColumn)} >= {Bound("r.f")} AND b.{Q(_output.TimeColumn)} < {Bound("r.t")})
+                """, _connection);
+            copy.Parameters.Add(new NpgsqlParameter { Value = Generation });
+            copy.Parameters.Add(new NpgsqlParameter { Value = replaced.Select(r => r.From).ToArray() });
+            copy.Parameters.Add(new NpgsqlParameter { Value = replaced.Select(r => r.To).ToArray() });
+            return await copy.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         /// <summary>Makes the new generation current with <paramref name="watermark"/>, trims the old rows and stores <paramref name="positions"/>.</summary>
         public async Task FinishAsync(DateTime watermark, IReadOnlyList<SourcePosition> positions, CancellationToken cancellationToken = default)
         {

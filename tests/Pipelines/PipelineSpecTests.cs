@@ -80,6 +80,14 @@ public sealed class PipelineSpecTests
         spec.Sinks[0].Should().BeEquivalentTo(new SinkSpec("main", "orders", ["order_id"], "ts"));
     }
 
+    [Fact]
+    public void A_batch_source_takes_a_partition_predicate_and_a_bookmark_option()
+    {
+        var spec = PipelineSpecLoader.Parse("name: b\nsource: {batch: {path: orders/, where: \"dt >= '2026-11-01'\", bookmarks: enable}}", "b.yaml");
+        spec.Source.Batch.Should().Be(new BatchSourceSpec(null, "orders/", null, "dt >= '2026-11-01'", BatchSourceSpec.BookmarksEnable));
+        PipelineSpecLoader.Parse("name: b\nsource: {batch: {path: orders/}}", "b.yaml").Source.Batch!.Bookmarks.Should().Be(BatchSourceSpec.BookmarksDisable);
+    }
+
     [Theory]
     [InlineData("name: x\nsource: {kafka: {topic: t}}\ntransforms:\n  - filter: amount >", "orders.yaml line 4, transforms[0].filter: Expected a value but the expression ended at position 9 in expression 'amount >' (column 'filter').")]
     [InlineData("name: x\nsource: {kafka: {topic: t}}\ntransforms:\n  - derive: { total: 'a +* b' }", "orders.yaml line 4, transforms[0].derive.total: Expected a value but found '*' at position 4 in expression 'a +* b' (column 'total').")]
@@ -91,6 +99,7 @@ public sealed class PipelineSpecTests
     [InlineData("name: x\nsource: {}", "orders.yaml line 2, source: name at least one source*")]
     [InlineData("name: x\nsource: {kafka: {topic: t, max_batch_records: 0}}", "orders.yaml line 2, source.kafka.max_batch_records: expected a whole number of records, at least 1*")]
     [InlineData("name: x\nsource: {kafka: {topic: t, max_batch_interval: 5ms}}", "orders.yaml line 2, source.kafka.max_batch_interval: a micro-batch interval is at least 10ms*")]
+    [InlineData("name: x\nsource: {batch: {path: p, bookmarks: on}}", "orders.yaml line 2, source.batch.bookmarks: unknown bookmark option 'on'; use enable, disable or pause*")]
     [InlineData("name: x\nsource: {kafka: {topic: t}}\nsinks: [{serving: a}, {serving: a}]", "orders.yaml line 1: two sinks write serving output 'a'.")]
     [InlineData("name: X-1\nsource: {kafka: {topic: t}}", "orders.yaml line 1, name: pipeline name 'X-1' must be*")]
     [InlineData("name: x\nsourc: {}", "orders.yaml line 1: unknown key 'sourc'; allowed: name, source*")]

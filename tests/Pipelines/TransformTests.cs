@@ -42,7 +42,7 @@ public sealed class TransformTests
         dead.Position.Should().Be(new SourcePosition("orders", 0, 101));
         dead.Transform.Should().Be("transforms[0] (apply_mapping)");
         dead.Reason.Should().Be("field 'customer' -> 'shipping.customer_no': Cannot cast \"x9\" (String) to int: The input string 'x9' was not in a correct format.");
-        dead.Record["id"].Should().Be(2L);
+        dead.Record!["id"].Should().Be(2L);
     }
 
     [Fact]

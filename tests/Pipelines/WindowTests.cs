@@ -82,7 +82,7 @@ public sealed class WindowTests
         aggregator.Add(Batch(NewOrder(2, ts: At(6, 30)), NewOrder(3, ts: At(7, 30))), context);
         aggregator.Drain().Records.Select(r => r["window_start"]).Should().Equal(At(7));
         var dead = context.DeadLetters.Should().ContainSingle().Which;
-        dead.Record["id"].Should().Be(2L);
+        dead.Record!["id"].Should().Be(2L);
         dead.Reason.Should().StartWith("late record: event time 2026-03-01T10:06:30.0000000Z");
         dead.Position.Should().NotBeNull();
     }

@@ -61,9 +61,11 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
 
         public ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken = default)
         {
-            if (_pending is not null)
+            if (_pending is { } pending)
             {
-                throw _pending;
+                // A bad data row spoils only itself: the call after its error reads on from the next row.
+                _pending = null;
+                throw pending;
             }
 
             var batch = new List<object?>();

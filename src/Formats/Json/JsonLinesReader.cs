@@ -19,6 +19,7 @@ public sealed class JsonLinesReader : IRecordReader
     private readonly string? _fileName;
     private readonly Action<RecordFileException>? _onBadRecord;
     private JsonLinesException? _pending;
+    private bool _fatal;
     private long _line;
 
     /// <summary>
@@ -49,7 +50,7 @@ public sealed class JsonLinesReader : IRecordReader
     {
         if (_pending is { } pending)
         {
-            throw pending;
+            throw Raise(pending);
         }
 
         var batch = new List<object?>();
@@ -63,6 +64,7 @@ public sealed class JsonLinesReader : IRecordReader
             catch (DecoderFallbackException e)
             {
                 _pending = new JsonLinesException("the line is not valid UTF-8", _fileName, _line + 1, "", e);
+                _fatal = true;
                 break;
             }
 
@@ -94,10 +96,24 @@ public sealed class JsonLinesReader : IRecordReader
 
         if (batch.Count == 0)
         {
-            return _pending is { } error ? throw error : null;
+            return _pending is { } error ? throw Raise(error) : null;
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// A bad line spoils only itself: after its error the next call reads on from the following line. Bytes
+    /// that are not UTF-8 end the file (the decoder's place in the stream is lost).
+    /// </summary>
+    private JsonLinesException Raise(JsonLinesException error)
+    {
+        if (!_fatal)
+        {
+            _pending = null;
+        }
+
+        return error;
     }
 
     private object? ParseLine(string text)

@@ -22,6 +22,7 @@ public static class StreamsCli
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StreamCommand.Create());
+        root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(ProduceCommand.Create());
         root.Subcommands.Add(ConsumeCommand.Create());

@@ -36,7 +36,7 @@ public static class DeadLetterJson
             }
 
             json.WritePropertyName("record");
-            RecordJson.Write(json, dead.Record);
+            WriteRecord(json, dead);
             json.WriteEndObject();
         }
 
@@ -49,9 +49,22 @@ public static class DeadLetterJson
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
-            RecordJson.Write(json, dead.Record);
+            WriteRecord(json, dead);
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>The record, or JSON null for data that could not be read as one (an unreadable file or row).</summary>
+    private static void WriteRecord(Utf8JsonWriter json, DeadLetter dead)
+    {
+        if (dead.Record is { } record)
+        {
+            RecordJson.Write(json, record);
+        }
+        else
+        {
+            json.WriteNullValue();
+        }
     }
 }

@@ -117,6 +117,11 @@ public sealed class PipelineDriver
         {
             _input = batch.Records.Schema;
             var result = await Runner.ProcessAsync(batch.Records, cancellationToken);
+            if (batch.DeadLetters is { Count: > 0 } unread)
+            {
+                result = result with { DeadLetters = [.. unread, .. result.DeadLetters] };
+            }
+
             RecordsRead += batch.Records.Count;
             await WriteAsync(result, SourcePositions.Merge(_committed, batch.Positions), final: false, cancellationToken);
             return true;

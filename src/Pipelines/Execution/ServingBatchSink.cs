@@ -16,8 +16,15 @@ namespace Streams.Pipelines.Execution;
 /// <param name="watermark">The instant before which the batch is complete; null: the runner's window watermark at completion.</param>
 /// <param name="deadLetterPipeline">When set, dead letters go to <c>serving.dead_letters</c> under this name, in the swap's transaction.</param>
 /// <param name="catalog">When given, a new output is registered in the Data Catalog.</param>
+/// <param name="carryOver">
+/// When set, asked at completion for time ranges: the new generation also gets the current one's rows outside them
+/// (an incremental backfill writes only the rows of the ranges it recomputed); null: the new generation holds only the rows written.
+/// </param>
+/// <param name="beforeCommit">Runs in the swap's transaction just before the commit, to store what must commit with the batch (job bookmarks).</param>
 public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputDefinition output, DateTime? watermark = null,
-    string? deadLetterPipeline = null, Streams.Catalog.Store.CatalogStore? catalog = null) : IPipelineSink
+    string? deadLetterPipeline = null, Streams.Catalog.Store.CatalogStore? catalog = null,
+    Func<IReadOnlyList<(DateTime From, DateTime To)>>? carryOver = null,
+    Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>? beforeCommit = null) : IPipelineSink
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
@@ -25,6 +32,9 @@ public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputD
 
     /// <summary>The serving output.</summary>
     public ServingOutputDefinition Output { get; } = output;
+
+    /// <summary>Rows copied from the previous generation (see the carry-over ranges).</summary>
+    public long CarriedOver { get; private set; }
 
     /// <summary>The generation swapped in, after completion.</summary>
     public long? Generation { get; private set; }
@@ -56,7 +66,17 @@ public sealed class ServingBatchSink(NpgsqlDataSource dataSource, ServingOutputD
         await WriteAsync(step, cancellationToken);
         var at = watermark ?? step.Watermark ?? throw new PipelineExecutionException(
             $"Serving output '{Output.Name}': the batch swap needs a watermark; the pipeline has no window (or read no record), so pass one to {nameof(ServingBatchSink)}.");
+        if (carryOver is not null)
+        {
+            CarriedOver = await _swap!.CarryOverAsync(carryOver(), cancellationToken);
+        }
+
         await _swap!.FinishAsync(DateTime.SpecifyKind(at, DateTimeKind.Utc), step.Positions, cancellationToken);
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(_connection!, _transaction!, cancellationToken);
+        }
+
         await _transaction!.CommitAsync(cancellationToken);
         Generation = _swap.Generation;
         await DisposeAsync();

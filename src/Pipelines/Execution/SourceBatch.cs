@@ -8,4 +8,8 @@ namespace Streams.Pipelines.Execution;
 /// </summary>
 /// <param name="Records">The records (each may carry its own position, for dead letters).</param>
 /// <param name="Positions">The positions reached after this batch, one per source partition it read from.</param>
-public sealed record SourceBatch(RecordBatch Records, IReadOnlyList<SourcePosition> Positions);
+/// <param name="DeadLetters">
+/// Data the source could not read as records (an unreadable file, a corrupt block, a row that does not fit the
+/// schema), with its position and the reason: the driver hands them to the dead-letter sinks with the step's own.
+/// </param>
+public sealed record SourceBatch(RecordBatch Records, IReadOnlyList<SourcePosition> Positions, IReadOnlyList<DeadLetter>? DeadLetters = null);

@@ -94,8 +94,9 @@ public static partial class PipelineSpecLoader
         BatchSourceSpec? batch = null;
         if (node.Optional("batch") is { } b)
         {
-            b.Keys("table", "path", "format");
-            batch = new BatchSourceSpec(b.Optional("table")?.Scalar(), b.Optional("path")?.Scalar(), b.Optional("format")?.Scalar());
+            b.Keys("table", "path", "format", "where", "bookmarks");
+            batch = new BatchSourceSpec(b.Optional("table")?.Scalar(), b.Optional("path")?.Scalar(), b.Optional("format")?.Scalar(),
+                b.Optional("where")?.Scalar(), b.Optional("bookmarks")?.Scalar() ?? BatchSourceSpec.BookmarksDisable);
             if ((batch.Table is null) == (batch.Path is null))
             {
                 throw b.Error("give either 'table' (a catalog table, database.table) or 'path' (a lake path)");
@@ -104,6 +105,11 @@ public static partial class PipelineSpecLoader
             if (batch.Format is not (null or "avro" or "parquet" or "jsonl" or "csv"))
             {
                 throw b.Required("format").Error($"unknown format '{batch.Format}'; use avro, parquet, jsonl or csv");
+            }
+
+            if (batch.Bookmarks is not (BatchSourceSpec.BookmarksEnable or BatchSourceSpec.BookmarksDisable or BatchSourceSpec.BookmarksPause))
+            {
+                throw b.Required("bookmarks").Error($"unknown bookmark option '{batch.Bookmarks}'; use enable, disable or pause");
             }
         }
 

@@ -58,10 +58,13 @@ public sealed class CsvRecordFileFormatTests : IDisposable
     public async Task Good_rows_before_a_bad_one_are_returned_first()
     {
         var path = Path.Combine(_directory, "bad.csv");
-        await File.WriteAllTextAsync(path, "id,text,price,day,at,ratio,blob\n1,a,1.000,2024-01-01,2024-01-01T00:00:00Z,1,\n2,b,x,2024-01-01,2024-01-01T00:00:00Z,1,\n");
+        await File.WriteAllTextAsync(path, "id,text,price,day,at,ratio,blob\n1,a,1.000,2024-01-01,2024-01-01T00:00:00Z,1,\n2,b,x,2024-01-01,2024-01-01T00:00:00Z,1,\n4,d,2.000,2024-01-02,2024-01-01T00:00:00Z,1,\n");
         await using var reader = await RecordFiles.OpenReaderAsync(path, new RecordFileOptions { Schema = Schema, FileName = path });
         (await reader.ReadBatchAsync())!.Should().HaveCount(1);
         var next = async () => await reader.ReadBatchAsync();
         (await next.Should().ThrowAsync<CsvFormatException>()).Which.Message.Should().Contain("row 3, column 3 (price)");
+        // The bad row spoils only itself: reading goes on with the next one.
+        (await reader.ReadBatchAsync())!.Cast<GenericRecord>().Select(r => r["id"]).Should().Equal(4L);
+        (await reader.ReadBatchAsync()).Should().BeNull();
     }
 }

@@ -86,6 +86,9 @@ public sealed class JsonLinesTests
         error.Line.Should().Be(4);
         error.Path.Should().Be("tags[]");
         error.Message.Should().StartWith("in.jsonl: line 4, field tags[]: \"2020-02-30\" is not a value of int (date)");
+        // The bad line spoils only itself: reading goes on with the next one.
+        (await reader.ReadBatchAsync()).Should().ContainSingle().Which.Should().Be(new GenericRecord(schema, [4, new List<object?>()]));
+        (await reader.ReadBatchAsync()).Should().BeNull();
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Streams.Formats.Model;
 using Streams.Formats.Parquet;
 using Streams.Formats.Parquet.Metadata;
+using Streams.Testing;
 
 namespace Streams.Formats.Tests.Parquet;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Streams.Testing;
 
-namespace Streams.Formats.Tests.Parquet;
+namespace Streams.Testing;
 
 /// <summary>Runs SQL in DuckDB (npm @duckdb/node-api, via tools/duckdb-query.mjs) and returns the last statement's rows as JSON.</summary>
 public static class DuckDb
