@@ -36,7 +36,8 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton(_ => new CatalogStore(NpgsqlDataSource.Create(connectionString), protector));
         services.AddSingleton(_ => new LakeStorageProvider(lake));
         services.AddSingleton<CrawlerService>();
-        services.AddSingleton<GlueOperations>();
+        services.AddSingleton<IGlueOperationSet, CatalogGlueOperations>();
+        services.AddSingleton<GlueOperationTable>();
         services.AddSingleton(new SigV4Verifier(options.AccessKeys, TimeProvider.System));
         services.AddHostedService<CatalogStartup>();
         return services;

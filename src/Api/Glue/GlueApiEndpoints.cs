@@ -58,7 +58,12 @@ public static class GlueApiEndpoints
         }
 
         var operation = target[TargetPrefix.Length..];
-        var operations = services.GetRequiredService<GlueOperations>();
+        if (!services.GetRequiredService<GlueOperationTable>().TryGet(operation, out var handler))
+        {
+            await WriteErrorAsync(context, 400, "UnknownOperationException", $"Operation {operation} is not supported.");
+            return;
+        }
+
         try
         {
             using var document = body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(body);
@@ -70,14 +75,14 @@ public static class GlueApiEndpoints
                 return;
             }
 
-            var result = await operations.InvokeAsync(new GlueRequest(operation, document.RootElement), cancellationToken);
+            var result = await handler(new GlueRequest(operation, document.RootElement), cancellationToken);
             context.Response.StatusCode = 200;
             context.Response.ContentType = ContentType;
             await JsonSerializer.SerializeAsync(context.Response.Body, result, result.GetType(), CatalogJson.Options, cancellationToken);
         }
-        catch (KeyNotFoundException) when (!operations.Names.Contains(operation))
+        catch (GlueServiceException e)
         {
-            await WriteErrorAsync(context, 400, "UnknownOperationException", $"Operation {operation} is not supported.");
+            await WriteErrorAsync(context, 400, e.ErrorType, e.Message);
         }
         catch (CatalogException e)
         {

@@ -6,19 +6,17 @@ using Streams.Catalog.Store;
 namespace Streams.Api.Glue;
 
 /// <summary>
-/// The Glue operations the API serves, by name, with request and response shapes as in the AWS Glue API
-/// reference. Each takes the parsed request and returns the response object to serialize.
+/// The Data Catalog's Glue operations (databases, tables, partitions, crawlers, connections, classifiers), with
+/// request and response shapes as in the AWS Glue API reference.
 /// </summary>
-public sealed class GlueOperations(CatalogStore store, CrawlerService crawlers)
+public sealed class CatalogGlueOperations(CatalogStore store, CrawlerService crawlers) : IGlueOperationSet
 {
     private const int MaxPage = 100;
     private const int MaxPartitionPage = 1000;
     private static readonly object Empty = new();
 
-    /// <summary>The operation names served.</summary>
-    public IReadOnlyCollection<string> Names => Handlers.Keys;
-
-    private Dictionary<string, Func<GlueRequest, CancellationToken, Task<object>>> Handlers => _handlers ??= new()
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, GlueOperation> Operations => _operations ??= new Dictionary<string, GlueOperation>
     {
         ["CreateDatabase"] = async (r, ct) => { await store.CreateDatabaseAsync(r.Get<DatabaseInput>("DatabaseInput"), ct); return Empty; },
         ["GetDatabase"] = async (r, ct) => new { Database = await store.GetDatabaseAsync(r.String("Name"), ct) },
@@ -129,14 +127,7 @@ public sealed class GlueOperations(CatalogStore store, CrawlerService crawlers)
         ["DeleteClassifier"] = async (r, ct) => { await store.DeleteClassifierAsync(r.String("Name"), ct); return Empty; },
     };
 
-    private Dictionary<string, Func<GlueRequest, CancellationToken, Task<object>>>? _handlers;
-
-    /// <summary>Runs <paramref name="request"/>'s operation.</summary>
-    /// <exception cref="KeyNotFoundException">The operation is not served.</exception>
-    public Task<object> InvokeAsync(GlueRequest request, CancellationToken cancellationToken) =>
-        Handlers.TryGetValue(request.Operation, out var handler)
-            ? handler(request, cancellationToken)
-            : throw new KeyNotFoundException(request.Operation);
+    private Dictionary<string, GlueOperation>? _operations;
 
     private CrawlerInput CheckedCrawlerInput(GlueRequest r)
     {
