@@ -20,6 +20,9 @@ public sealed class PipelineRunner
     private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
     private readonly ITransformState?[] _states;
+
+    // The spec's transforms, each replaced by what its PrepareAsync returned: the spec itself stays unchanged.
+    private readonly Transform[] _transforms;
     private bool _prepared;
 
     /// <summary>Creates a runner for <paramref name="spec"/> in <paramref name="mode"/>.</summary>
@@ -29,6 +32,7 @@ public sealed class PipelineRunner
         _mode = mode;
         _environment = environment ?? new PipelineEnvironment();
         _states = [.. spec.Transforms.Select(t => t.CreateState())];
+        _transforms = [.. spec.Transforms];
         if (spec.Window is { } window && spec.Aggregate is { } aggregate)
         {
             _aggregator = new WindowAggregator(window, aggregate, enforceLateness: mode == PipelineMode.Speed);
@@ -83,9 +87,9 @@ public sealed class PipelineRunner
     /// <summary>Lets transforms load what they need (lookup table columns). Called once before the first batch.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var transform in _spec.Transforms)
+        for (var i = 0; i < _transforms.Length; i++)
         {
-            await transform.PrepareAsync(_environment, cancellationToken);
+            _transforms[i] = await _spec.Transforms[i].PrepareAsync(_environment, cancellationToken);
         }
 
         _prepared = true;
@@ -166,9 +170,9 @@ public sealed class PipelineRunner
 
         var bound = new List<BoundTransform>();
         var schema = input;
-        for (var i = 0; i < _spec.Transforms.Count; i++)
+        for (var i = 0; i < _transforms.Length; i++)
         {
-            var next = _spec.Transforms[i].Bind(schema, _states[i]);
+            var next = _transforms[i].Bind(schema, _states[i]);
             bound.Add(next);
             schema = next.Output;
         }

@@ -14,8 +14,13 @@ public abstract class Transform
     /// <summary>The spec keyword, e.g. <c>filter</c>.</summary>
     public abstract string Kind { get; }
 
-    /// <summary>Loads what the transform needs from outside (a lookup table's columns) once, before binding.</summary>
-    public virtual Task PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Loads what the transform needs from outside (a lookup table's columns) once, before binding, and returns the
+    /// transform to bind: this one, or a prepared copy holding what was loaded. A transform of a spec is never changed
+    /// by preparing it, so one spec can be run by several runners, each in its own environment.
+    /// </summary>
+    public virtual Task<Transform> PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken) =>
+        Task.FromResult(this);
 
     /// <summary>What the transform needs from the code that runs it (PostgreSQL, state).</summary>
     public virtual TransformNeeds Needs => TransformNeeds.None;
