@@ -41,15 +41,14 @@ public static class ProduceCommand
         {
             topic, file, schema, subject, noRegister, key, rate, repeat, wire, compression, registry,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(compression) == "zlib" && result.GetValue(wire) != "glue")
-            {
-                result.AddError("--compression zlib needs --wire glue: Confluent's wire format has no compression byte.");
-            }
-        });
         command.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(compression) == "zlib" && r.GetValue(wire) != "glue")
+            {
+                await Console.Error.WriteLineAsync("streams produce: --compression zlib needs --wire glue: Confluent's wire format has no compression byte.");
+                return 2;
+            }
+
             var options = new FileProduceOptions
             {
                 Topic = r.GetValue(topic)!,
