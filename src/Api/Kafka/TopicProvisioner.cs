@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Streaming.Kafka;
@@ -9,7 +10,9 @@ namespace Streams.Api.Kafka;
 /// admin API on real Kafka, the mock cluster's own call on the embedded broker). A broker still starting is waited
 /// for, up to <see cref="BrokerWait"/>; an invalid topic or a broker that never answers stops the host with the reason.
 /// </summary>
-internal sealed class TopicProvisioner(KafkaOptions kafka, TopicManager topics, ILogger<TopicProvisioner> logger, TimeProvider time) : IHostedService
+// Why the service provider rather than the manager: the manager is built only when there are topics to create, so a
+// host without Kafka settings still starts.
+internal sealed class TopicProvisioner(KafkaOptions kafka, IServiceProvider services, ILogger<TopicProvisioner> logger, TimeProvider time) : IHostedService
 {
     /// <summary>How long a broker that cannot be reached is retried at start-up (Kafka in docker-compose starts after the host).</summary>
     internal static readonly TimeSpan BrokerWait = TimeSpan.FromSeconds(90);
@@ -23,6 +26,7 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicManager topics, 
             return;
         }
 
+        var topics = services.GetRequiredService<TopicManager>();
         var deadline = time.GetUtcNow() + BrokerWait;
         foreach (var topic in kafka.Topics)
         {
