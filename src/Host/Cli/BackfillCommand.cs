@@ -135,7 +135,7 @@ public static class BackfillCommand
             return await runner.RunAsync(pipeline, options, null, cancellationToken);
         }
 
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (!CliConsole.Interactive)
         {
             // Not a terminal: plain progress lines on stderr, no colour or cursor codes.
             var lines = new Progress<BackfillProgress>(p => Console.Error.WriteLine($"backfill {pipeline.Name}: {Describe(p)}"));
@@ -143,7 +143,7 @@ public static class BackfillCommand
         }
 
         BackfillSummary? summary = null;
-        await AnsiConsole.Progress()
+        await CliConsole.Output.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {

@@ -89,7 +89,7 @@ public static class ConsumeCommand
 
         if (table is not null)
         {
-            KafkaCli.Out().Write(table);
+            CliConsole.Output.Write(table);
         }
 
         await Console.Out.FlushAsync(CancellationToken.None);

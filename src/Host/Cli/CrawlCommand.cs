@@ -19,7 +19,7 @@ public static class CrawlCommand
         {
             var crawlers = new CrawlerService(catalog.Store, new LakeStorageProvider(catalog.Options.Lake));
             CrawlerRun? run = null;
-            await AnsiConsole.Progress()
+            await CliConsole.Output.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async context =>
                 {
@@ -55,15 +55,15 @@ public static class CrawlCommand
         Row("Files skipped", run.FilesSkipped);
         Row("Files unreadable", run.FilesUnreadable);
         Row("Files unclassified", run.FilesUnclassified);
-        AnsiConsole.Write(table);
+        CliConsole.Output.Write(table);
         if (run.Error is not null)
         {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
+            CliConsole.Output.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
         }
 
         foreach (var message in run.Messages)
         {
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+            CliConsole.Output.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
         }
     }
 

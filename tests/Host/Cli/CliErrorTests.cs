@@ -11,7 +11,7 @@ public sealed class CliErrorTests
     public async Task An_unknown_verb_is_named()
     {
         var result = await RunAsync(["frobnicate"]);
-        result.Exit.Should().NotBe(0);
+        result.Exit.Should().Be(2, "a usage error exits with 2");
         result.Err.Should().Contain("frobnicate");
     }
 
@@ -19,12 +19,31 @@ public sealed class CliErrorTests
     public async Task A_bad_option_is_named()
     {
         var unknown = await RunAsync(["dev", "--brokerz", "3"]);
-        unknown.Exit.Should().NotBe(0);
+        unknown.Exit.Should().Be(2);
         unknown.Err.Should().Contain("--brokerz");
 
         var notANumber = await RunAsync(["dev", "--brokers", "many"]);
-        notANumber.Exit.Should().NotBe(0);
+        notANumber.Exit.Should().Be(2);
         notANumber.Err.Should().Contain("many").And.Contain("--brokers");
+    }
+
+    [Theory]
+    [InlineData("format cat", "Required argument missing")]
+    [InlineData("run pipeline.yaml", "--input")]
+    [InlineData("registry get", "Required argument missing")]
+    public async Task A_missing_argument_is_a_usage_error(string command, string message)
+    {
+        var result = await RunAsync(command.Split(' '));
+        result.Exit.Should().Be(2, result.Err);
+        result.Err.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Help_states_the_exit_codes()
+    {
+        var result = await RunAsync(["--help"]);
+        result.Exit.Should().Be(0);
+        result.Out.Should().Contain("Exit codes: 0 success; 1 bad data, not found, refused or unreachable; 2 usage error");
     }
 
     [Theory]
