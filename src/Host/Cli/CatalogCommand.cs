@@ -148,7 +148,7 @@ public static class CatalogCommand
         }
         catch (Exception e) when (e is CatalogException or InvalidOperationException or Npgsql.NpgsqlException)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await Console.Error.WriteLineAsync(CliMessages.Of(e));
             return 1;
         }
     }

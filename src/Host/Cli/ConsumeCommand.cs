@@ -83,7 +83,7 @@ public static class ConsumeCommand
         }
         catch (Exception e) when (e is TopicException or ArgumentException or StreamsConfigurationException)
         {
-            await Console.Error.WriteLineAsync("streams consume: " + e.Message);
+            await Console.Error.WriteLineAsync("streams consume: " + CliMessages.Of(e));
             return 1;
         }
 

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
+using Streams.Streaming.Kafka;
 
 namespace Streams.Host.Cli;
 
@@ -17,7 +18,7 @@ public static class CrawlCommand
         var command = new Command("crawl", "Run a crawler: classify lake files (or read database/registry schemas) into the catalog.") { name };
         command.SetAction((r, ct) => CatalogCommand.RunAsync(async catalog =>
         {
-            var crawlers = new CrawlerService(catalog.Store, new LakeStorageProvider(catalog.Options.Lake));
+            var crawlers = new CrawlerService(catalog.Store, new LakeStorageProvider(catalog.Options.Lake), kafkaTopics: new KafkaTopicLister());
             CrawlerRun? run = null;
             await CliConsole.Output.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())

@@ -134,7 +134,7 @@ public static class FormatCommand
                         }
                         catch (Exception e) when (e is AvroValueException or ArgumentException or InvalidCastException or FormatException)
                         {
-                            throw new DataException($"{inPath}: record {count} cannot be written to {outPath}: {e.Message} (nothing was written)");
+                            throw new DataException($"{inPath}: record {count} cannot be written to {outPath}: {CliMessages.Of(e)} (nothing was written)");
                         }
 
                         count++;
@@ -160,18 +160,18 @@ public static class FormatCommand
         }
         catch (CliUsageException e)
         {
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return Usage;
         }
         catch (Exception e) when (e is RecordFileException or DataException or SchemaResolutionException or AvroValueException)
         {
             await output.FlushAsync();
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return BadData;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return BadData;
         }
     }
@@ -185,7 +185,7 @@ public static class FormatCommand
         }
         catch (RecordFileException e)
         {
-            throw new DataException($"{e.Message} (nothing was written)");
+            throw new DataException($"{CliMessages.Of(e)} (nothing was written)");
         }
     }
 
@@ -200,7 +200,7 @@ public static class FormatCommand
         }
         catch (SchemaException e)
         {
-            throw new DataException($"{staged.Path}: {format.Name} cannot hold these records: {e.Message.TrimEnd('.')} (nothing was written).");
+            throw new DataException($"{staged.Path}: {format.Name} cannot hold these records: {CliMessages.Of(e).TrimEnd('.')} (nothing was written).");
         }
     }
 
@@ -251,7 +251,7 @@ public static class FormatCommand
         }
         catch (Exception e) when (e is SchemaException or JsonException)
         {
-            throw new CliUsageException($"{file.FullName}: not a valid Avro schema: {e.Message}");
+            throw new CliUsageException($"{file.FullName}: not a valid Avro schema: {CliMessages.Of(e)}");
         }
     }
 

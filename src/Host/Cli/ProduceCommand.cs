@@ -101,7 +101,7 @@ public static class ProduceCommand
         }
         catch (Exception e) when (e is FileProduceException or ArgumentException or StreamsConfigurationException)
         {
-            await Console.Error.WriteLineAsync("streams produce: " + e.Message);
+            await Console.Error.WriteLineAsync("streams produce: " + CliMessages.Of(e));
             return 1;
         }
 

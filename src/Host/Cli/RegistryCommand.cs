@@ -93,7 +93,7 @@ public static class RegistryCommand
                 return 0;
             }
 
-            var name = r.GetValue(subject) ?? throw new ArgumentException("Give a subject, or --id.");
+            var name = r.GetValue(subject) ?? throw new CliUsageException("give a subject, or --id.");
             var spec = Usage(() => VersionSpec.Parse(r.GetValue(version)!), "--version");
             var found = spec.Number is { } number
                 ? await registry.GetSchemaAsync(name, number, ct)
@@ -203,22 +203,22 @@ public static class RegistryCommand
         }
         catch (CliUsageException e)
         {
-            await Console.Error.WriteLineAsync("error: " + e.Message);
+            await Console.Error.WriteLineAsync("error: " + CliMessages.Of(e));
             return CliExitCodes.Usage;
         }
         catch (SchemaRegistryException e)
         {
-            await Console.Error.WriteLineAsync($"error {e.ErrorCode}: {e.Message}");
+            await Console.Error.WriteLineAsync($"error {e.ErrorCode}: {CliMessages.Of(e)}");
             return CliExitCodes.Failure;
         }
         catch (HttpRequestException e)
         {
-            await Console.Error.WriteLineAsync($"error: the registry at {baseUrl} could not be reached: {e.Message}");
+            await Console.Error.WriteLineAsync($"error: the registry at {baseUrl} could not be reached: {CliMessages.Of(e)}");
             return CliExitCodes.Failure;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync("error: " + e.Message);
+            await Console.Error.WriteLineAsync("error: " + CliMessages.Of(e));
             return CliExitCodes.Failure;
         }
     }
@@ -232,7 +232,7 @@ public static class RegistryCommand
         }
         catch (SchemaRegistryException e)
         {
-            throw new CliUsageException($"{option}: {e.Message}");
+            throw new CliUsageException($"{option}: {CliMessages.Of(e)}");
         }
     }
 }

@@ -57,7 +57,7 @@ public static class RunCommand
             catch (Exception e) when (e is PipelineSpecException or ExpressionException or TransformException or RecordFileException or IOException
                                           or SchemaException or InvalidOperationException or NotSupportedException or ArgumentException or Npgsql.NpgsqlException)
             {
-                await Console.Error.WriteLineAsync($"streams run: {e.Message}");
+                await Console.Error.WriteLineAsync($"streams run: {CliMessages.Of(e)}");
                 return 1;
             }
         });

@@ -52,12 +52,12 @@ public static class StreamsCli
         }
         catch (StreamsConfigurationException e)
         {
-            await error.WriteLineAsync($"streams: {e.Message} Fix it in appsettings.json or the environment.");
+            await error.WriteLineAsync($"streams: {CliMessages.Of(e)} Fix it in appsettings.json or the environment.");
             return CliExitCodes.Failure;
         }
         catch (CliUsageException e)
         {
-            await error.WriteLineAsync($"streams: {e.Message}");
+            await error.WriteLineAsync($"{CommandPath(parsed)}: {CliMessages.Of(e)}");
             return CliExitCodes.Usage;
         }
         catch (OperationCanceledException)
@@ -68,7 +68,7 @@ public static class StreamsCli
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug, not a user error: one readable line; the trace only when asked for, for the report.
-            await error.WriteLineAsync($"{CommandPath(parsed)}: internal error: {e.Message.TrimEnd('.')}. This is a bug in Streams; "
+            await error.WriteLineAsync($"{CommandPath(parsed)}: internal error: {CliMessages.Of(e).TrimEnd('.')}. This is a bug in Streams; "
                 + "run it again with STREAMS_DEBUG=1 for the details to report.");
             if (Environment.GetEnvironmentVariable("STREAMS_DEBUG") is "1" or "true")
             {

@@ -80,7 +80,7 @@ public static class TopicsCommand
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 if (equals <= 0)
                 {
-                    throw new ArgumentException($"--config '{pair}' is not NAME=VALUE.");
+                    throw new CliUsageException($"--config '{pair}' is not NAME=VALUE.");
                 }
 
                 settings[pair[..equals]] = pair[(equals + 1)..];
@@ -207,18 +207,18 @@ public static class TopicsCommand
         }
         catch (TopicsCommandException e)
         {
-            await Console.Error.WriteLineAsync("streams topics: " + e.Message);
+            await Console.Error.WriteLineAsync("streams topics: " + CliMessages.Of(e));
             return 1;
         }
         catch (HttpRequestException e)
         {
             await Console.Error.WriteLineAsync(
-                $"streams topics: the Streams API at {baseUrl} could not be reached ({e.Message}): start `streams dev` (or `streams serve`), or pass --url.");
+                $"streams topics: the Streams API at {baseUrl} could not be reached ({CliMessages.Of(e)}): start `streams dev` (or `streams serve`), or pass --url.");
             return 1;
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync("streams topics: " + e.Message);
+            await Console.Error.WriteLineAsync("streams topics: " + CliMessages.Of(e));
             return 1;
         }
     }

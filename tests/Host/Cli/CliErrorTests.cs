@@ -28,14 +28,36 @@ public sealed class CliErrorTests
     }
 
     [Theory]
-    [InlineData("format cat", "Required argument missing")]
+    [InlineData("format cat", "Required argument 'FILE' missing")]
     [InlineData("run pipeline.yaml", "--input")]
-    [InlineData("registry get", "Required argument missing")]
+    [InlineData("registry get", "give a subject, or --id")]
     public async Task A_missing_argument_is_a_usage_error(string command, string message)
     {
         var result = await RunAsync(command.Split(' '));
         result.Exit.Should().Be(2, result.Err);
         result.Err.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Messages_carry_no_dotnet_parameter_names_or_stack_traces()
+    {
+        var files = Directory.CreateTempSubdirectory("streams-cli-files-");
+        try
+        {
+            var spec = Path.Combine(files.FullName, "p.yaml");
+            await File.WriteAllTextAsync(spec, "name: p\nsource: {batch: {path: x}}\n");
+            var input = Path.Combine(files.FullName, "in.jsonl");
+            await File.WriteAllTextAsync(input, "{\"a\": 1}\n");
+
+            var result = await RunAsync(["run", spec, "--input", input, "--output", Path.Combine(files.FullName, "out.jsonl")]);
+
+            result.Exit.Should().Be(1);
+            result.Err.Should().Contain("streams run: ").And.Contain("schema").And.NotContain("(Parameter").And.NotContain("   at ");
+        }
+        finally
+        {
+            files.Delete(recursive: true);
+        }
     }
 
     [Fact]
