@@ -51,6 +51,33 @@ public sealed class PipelineFileRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_that_does_not_complete_leaves_no_output_files_and_one_that_does_renames_them_into_place()
+    {
+        var schema = (RecordSchema)AvroSchemaParser.Parse("""{"type":"record","name":"R","fields":[{"name":"id","type":"long"}]}""");
+        var batch = new RecordBatch(schema, [new GenericRecord(schema, [1L])]);
+        var step = new Execution.PipelineStep(new PipelineResult(batch, new Dictionary<string, IReadOnlyList<RecordBatch>>(),
+            [new DeadLetter(null, null, "source", "bad")]), [], Execution.PipelineStateChanges.None, schema, null, IsFinal: false);
+        var output = Path.Combine(_directory, "failed", "out.avro");
+
+        await using (var failed = new Execution.FileSink(output))
+        {
+            await failed.WriteAsync(step, CancellationToken.None);
+        }
+
+        Directory.GetFiles(Path.GetDirectoryName(output)!).Should().BeEmpty("a run that fails before completing leaves neither output nor temporary files");
+
+        await using (var completed = new Execution.FileSink(output))
+        {
+            await completed.WriteAsync(step, CancellationToken.None);
+            await completed.CompleteAsync(step with { Result = step.Result with { Output = new RecordBatch(schema, []), DeadLetters = [] }, IsFinal = true },
+                CancellationToken.None);
+        }
+
+        Directory.GetFiles(Path.GetDirectoryName(output)!).Select(Path.GetFileName).Should().BeEquivalentTo(["out.avro", "out.dead-letters.jsonl"]);
+        (await ReadAllAsync(output)).Select(r => r["id"]).Should().Equal(1L);
+    }
+
+    [Fact]
     public async Task A_malformed_input_line_goes_to_the_dead_letters_and_the_run_goes_on()
     {
         var spec = PipelineSpecLoader.Parse("name: copy\nsource: { batch: { path: orders/ } }\ntransforms:\n  - select_fields: [id, customer]");
