@@ -22,6 +22,9 @@ public sealed class PipelineRunner
     private readonly HashSet<RecordSchema> _validated = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
     private readonly ITransformState?[] _states;
+
+    // The spec's transforms, each replaced by what its PrepareAsync returned: the spec itself stays unchanged.
+    private readonly Transform[] _transforms;
     private bool _prepared;
 
     /// <summary>Creates a runner for <paramref name="spec"/> in <paramref name="mode"/>.</summary>
@@ -31,6 +34,7 @@ public sealed class PipelineRunner
         _mode = mode;
         _environment = environment ?? new PipelineEnvironment();
         _states = [.. spec.Transforms.Select(t => t.CreateState())];
+        _transforms = [.. spec.Transforms];
         if (spec.Window is { } window && spec.Aggregate is { } aggregate)
         {
             _aggregator = new WindowAggregator(window, aggregate, enforceLateness: mode == PipelineMode.Speed);
@@ -85,9 +89,9 @@ public sealed class PipelineRunner
     /// <summary>Lets transforms load what they need (lookup table columns). Called once before the first batch.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var transform in _spec.Transforms)
+        for (var i = 0; i < _transforms.Length; i++)
         {
-            await transform.PrepareAsync(_environment, cancellationToken);
+            _transforms[i] = await _spec.Transforms[i].PrepareAsync(_environment, cancellationToken);
         }
 
         _prepared = true;
@@ -211,15 +215,16 @@ public sealed class PipelineRunner
 
         var bound = new List<BoundTransform>();
         var schema = input;
-        for (var i = 0; i < _spec.Transforms.Count; i++)
+        for (var i = 0; i < _transforms.Length; i++)
         {
             BoundTransform next;
             try
             {
-                next = _spec.Transforms[i].Bind(schema, _states[i]);
+                next = _transforms[i].Bind(schema, _states[i]);
             }
             catch (ExpressionException e)
             {
+                // The spec's transform carries where the spec defines it (a prepared replacement may not).
                 var transform = _spec.Transforms[i];
                 var where = transform.Origin.Length > 0 ? transform.Origin : $"Pipeline '{_spec.Name}', {transform.Label}";
                 throw new PipelineSpecException($"{where}: {Describe(e)}.", e);

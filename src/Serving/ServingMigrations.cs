@@ -1,13 +1,14 @@
 using Streams.Catalog.Postgres;
 using System.Security.Cryptography;
 using Npgsql;
+using Streams.Postgres;
 
 namespace Streams.Serving;
 
 /// <summary>
 /// Creates the serving schema: the output catalog, the source positions, the pipeline state that
 /// commits with them (window watermark, deduplicate keys), dead letters, and a read-only login role
-/// for queries. Idempotent; concurrent runs serialize on an advisory lock.
+/// for queries. Applied by <see cref="MigrationRunner"/>.
 /// </summary>
 public static class ServingMigrations
 {
@@ -16,8 +17,6 @@ public static class ServingMigrations
 
     // Private to the admin user: the reader's generated password, so the query service can log in as it.
     private const string AdminSchema = "serving_admin";
-
-    private const long LockKey = 0x5345_5256_494E_47; // "SERVING"
 
     /// <summary>
     /// The read-only role of a database. Roles are cluster-wide, so the name carries the database name:
@@ -29,56 +28,64 @@ public static class ServingMigrations
         return "streams_reader_" + (clean.Length > 40 ? clean[..40] : clean);
     }
 
-    /// <summary>Applies the migrations to the database of <paramref name="dataSource"/>.</summary>
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    // Why IF NOT EXISTS in step 1: databases from before the numbered migrations already have these tables.
+    private static readonly MigrationSet Set = new(Schema,
+    [
+        $"""
+        CREATE SCHEMA IF NOT EXISTS {AdminSchema};
+        REVOKE ALL ON SCHEMA {AdminSchema} FROM PUBLIC;
+        CREATE TABLE IF NOT EXISTS {AdminSchema}.reader (role text PRIMARY KEY, password text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {Schema}.outputs (
+            name text PRIMARY KEY,
+            columns jsonb NOT NULL,
+            keys text[] NOT NULL,
+            time_column text NOT NULL,
+            watermark timestamptz NOT NULL DEFAULT '-infinity',
+            generation bigint NOT NULL DEFAULT 0,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            swapped_at timestamptz);
+        CREATE TABLE IF NOT EXISTS {Schema}.positions (
+            output text NOT NULL REFERENCES {Schema}.outputs(name),
+            source text NOT NULL,
+            partition integer NOT NULL,
+            "offset" bigint NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (output, source, partition));
+        CREATE TABLE IF NOT EXISTS {Schema}.pipeline_state (
+            state_key text PRIMARY KEY,
+            max_event_time timestamptz,
+            updated_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS {Schema}.transform_state (
+            state_key text NOT NULL,
+            transform integer NOT NULL,
+            entry text NOT NULL,
+            PRIMARY KEY (state_key, transform, entry));
+        CREATE TABLE IF NOT EXISTS {Schema}.dead_letters (
+            id bigserial PRIMARY KEY,
+            pipeline text NOT NULL,
+            transform text NOT NULL,
+            reason text NOT NULL,
+            source text,
+            partition integer,
+            "offset" bigint,
+            record jsonb NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now());
+        """,
+    ])
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken);
+        EveryRun = EnsureReaderRoleAsync,
+    };
+
+    /// <summary>Applies the migrations to the database of <paramref name="dataSource"/>.</summary>
+    public static Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        MigrationRunner.ApplyAsync(dataSource, Set, cancellationToken);
+
+    // Why on every run: the role is cluster-wide and outlives a dropped database, so its password and grants are
+    // checked each time rather than trusted to a recorded step.
+    private static async Task EnsureReaderRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var role = ReaderRoleName(connection.Database);
         var quotedRole = PostgresTypeMap.Quote(role);
-        await ExecuteAsync(connection, $"""
-            CREATE SCHEMA IF NOT EXISTS {Schema};
-            CREATE SCHEMA IF NOT EXISTS {AdminSchema};
-            REVOKE ALL ON SCHEMA {AdminSchema} FROM PUBLIC;
-            CREATE TABLE IF NOT EXISTS {AdminSchema}.reader (role text PRIMARY KEY, password text NOT NULL);
-            CREATE TABLE IF NOT EXISTS {Schema}.outputs (
-                name text PRIMARY KEY,
-                columns jsonb NOT NULL,
-                keys text[] NOT NULL,
-                time_column text NOT NULL,
-                watermark timestamptz NOT NULL DEFAULT '-infinity',
-                generation bigint NOT NULL DEFAULT 0,
-                created_at timestamptz NOT NULL DEFAULT now(),
-                swapped_at timestamptz);
-            CREATE TABLE IF NOT EXISTS {Schema}.positions (
-                output text NOT NULL REFERENCES {Schema}.outputs(name),
-                source text NOT NULL,
-                partition integer NOT NULL,
-                "offset" bigint NOT NULL,
-                updated_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (output, source, partition));
-            CREATE TABLE IF NOT EXISTS {Schema}.pipeline_state (
-                state_key text PRIMARY KEY,
-                max_event_time timestamptz,
-                updated_at timestamptz NOT NULL DEFAULT now());
-            CREATE TABLE IF NOT EXISTS {Schema}.transform_state (
-                state_key text NOT NULL,
-                transform integer NOT NULL,
-                entry text NOT NULL,
-                PRIMARY KEY (state_key, transform, entry));
-            CREATE TABLE IF NOT EXISTS {Schema}.dead_letters (
-                id bigserial PRIMARY KEY,
-                pipeline text NOT NULL,
-                transform text NOT NULL,
-                reason text NOT NULL,
-                source text,
-                partition integer,
-                "offset" bigint,
-                record jsonb NOT NULL,
-                created_at timestamptz NOT NULL DEFAULT now());
-            """, cancellationToken);
-
         var existing = await ScalarAsync<string>(connection,
             $"SELECT password FROM {AdminSchema}.reader WHERE role = '{role}'", cancellationToken);
         var roleExists = await ScalarAsync<bool>(connection,
@@ -108,7 +115,6 @@ public static class ServingMigrations
             ALTER DEFAULT PRIVILEGES IN SCHEMA {Schema} GRANT SELECT ON TABLES TO {quotedRole};
             REVOKE ALL ON SCHEMA public FROM {quotedRole};
             """, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Applies the migrations unless the reader role's credentials show they already ran (cheap check for read-only callers).</summary>

@@ -26,8 +26,7 @@ public sealed class PipelineServingTests
         }
 
         var join = new JoinTransform("public.customers", "customer", "id", ["country", "credit", "since"], "customer_");
-        await join.PrepareAsync(new PipelineEnvironment(dataSource), default);
-        var bound = join.Bind(Order);
+        var bound = (await join.PrepareAsync(new PipelineEnvironment(dataSource), default)).Bind(Order);
         bound.Output.Fields.Skip(Order.Fields.Count).Select(f => f.ToString()).Should().Equal(
             "customer_country: union<null, string>", "customer_credit: union<null, bytes (decimal)>", "customer_since: union<null, int (date)>");
         var output = await bound.ApplyAsync(Batch(NewOrder(1, customer: "c1"), NewOrder(2, customer: "c2"), NewOrder(3, customer: "c9")), new TransformContext(), default);
@@ -35,17 +34,18 @@ public sealed class PipelineServingTests
             ("NO", DecimalValue.Parse("100.50"), new DateOnly(2020, 1, 2)), ("SE", null, null), (null, null, null));
 
         var inner = new JoinTransform("customers", "customer", "id", ["country"], inner: true);
-        await inner.PrepareAsync(new PipelineEnvironment(dataSource), default);
-        (await inner.Bind(Order).ApplyAsync(Batch(NewOrder(1, customer: "c9"), NewOrder(2, customer: "c2")), new TransformContext(), default))
+        (await (await inner.PrepareAsync(new PipelineEnvironment(dataSource), default)).Bind(Order).ApplyAsync(Batch(NewOrder(1, customer: "c9"), NewOrder(2, customer: "c2")), new TransformContext(), default))
             .Records.Select(r => r["id"]).Should().Equal(2L);
 
         var missing = new JoinTransform("nope", "customer", "id");
         (await missing.Invoking(j => j.PrepareAsync(new PipelineEnvironment(dataSource), default)).Should().ThrowAsync<TransformException>())
             .WithMessage("join: table 'nope' does not exist*");
         var wrongColumn = new JoinTransform("customers", "customer", "idx");
-        await wrongColumn.PrepareAsync(new PipelineEnvironment(dataSource), default);
-        wrongColumn.Invoking(j => j.Bind(Order)).Should().Throw<TransformException>()
+        var preparedWrongColumn = await wrongColumn.PrepareAsync(new PipelineEnvironment(dataSource), default);
+        preparedWrongColumn.Invoking(j => j.Bind(Order)).Should().Throw<TransformException>()
             .WithMessage("join: table 'customers' has no column 'idx'; it has id, country, credit, since");
+        wrongColumn.Invoking(j => j.Bind(Order)).Should().Throw<TransformException>()
+            .WithMessage("join: the lookup table was not loaded*", "preparing returns a prepared copy and leaves the spec's transform as it was");
     }
 
     [Fact]

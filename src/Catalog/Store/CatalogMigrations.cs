@@ -1,16 +1,14 @@
 using Npgsql;
+using Streams.Postgres;
 
 namespace Streams.Catalog.Store;
 
 /// <summary>
-/// The catalog's PostgreSQL schema (<c>catalog</c>), applied in order at start. Each migration runs once,
-/// recorded in <c>catalog.migrations</c>, under an advisory lock so that concurrent hosts do not race.
+/// The catalog's PostgreSQL schema (<c>catalog</c>), applied in order at start by
+/// <see cref="MigrationRunner"/>: each migration once, recorded in <c>catalog.migrations</c>.
 /// </summary>
 public static class CatalogMigrations
 {
-    // Arbitrary constant identifying the catalog's migration lock among advisory locks.
-    private const long LockKey = 0x5354524D_43415441;
-
     private static readonly string[] Steps =
     [
         """
@@ -103,32 +101,9 @@ public static class CatalogMigrations
         """,
     ];
 
+    private static readonly MigrationSet Set = new("catalog", Steps);
+
     /// <summary>Applies the migrations not yet applied. Safe to run any number of times, concurrently.</summary>
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Execute(connection, $"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken);
-        await Execute(connection, """
-            CREATE SCHEMA IF NOT EXISTS catalog;
-            CREATE TABLE IF NOT EXISTS catalog.migrations (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now());
-            """, cancellationToken);
-        await using (var query = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM catalog.migrations", connection))
-        {
-            var applied = (int)(await query.ExecuteScalarAsync(cancellationToken))!;
-            for (var version = applied + 1; version <= Steps.Length; version++)
-            {
-                await Execute(connection, Steps[version - 1], cancellationToken);
-                await Execute(connection, $"INSERT INTO catalog.migrations (version) VALUES ({version})", cancellationToken);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        MigrationRunner.ApplyAsync(dataSource, Set, cancellationToken);
 }

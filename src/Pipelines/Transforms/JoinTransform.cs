@@ -16,8 +16,6 @@ namespace Streams.Pipelines.Transforms;
 public sealed class JoinTransform(string table, string leftField, string rightColumn, IReadOnlyList<string>? columns = null,
     string prefix = "", bool inner = false) : Transform
 {
-    private (string Name, Schema Schema)[]? _tableColumns;
-
     /// <summary>The table, <c>schema.table</c> or <c>table</c> (schema public).</summary>
     public string Table { get; } = table;
 
@@ -42,14 +40,12 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
     /// <inheritdoc />
     public override TransformNeeds Needs => TransformNeeds.Postgres;
 
-    private NpgsqlDataSource? _dataSource;
-
     /// <inheritdoc />
-    public override async Task PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken)
+    public override async Task<Transform> PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken)
     {
-        _dataSource = environment.Postgres ?? throw Error($"joining with table '{Table}' needs a PostgreSQL connection (Streams:Postgres:ConnectionString)");
+        var dataSource = environment.Postgres ?? throw Error($"joining with table '{Table}' needs a PostgreSQL connection (Streams:Postgres:ConnectionString)");
         var (schemaName, tableName) = SplitTable();
-        await using var command = _dataSource.CreateCommand(
+        await using var command = dataSource.CreateCommand(
             "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position");
         command.Parameters.Add(new NpgsqlParameter { Value = schemaName });
         command.Parameters.Add(new NpgsqlParameter { Value = tableName });
@@ -68,8 +64,12 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
             throw Error($"table '{Table}' does not exist or has no columns visible to this connection");
         }
 
-        _tableColumns = [.. found];
+        return new Prepared(this, dataSource, [.. found]) { Label = Label };
     }
+
+    /// <inheritdoc />
+    public override BoundTransform Bind(RecordSchema input) =>
+        throw Error("the lookup table was not loaded; bind the transform PrepareAsync returns");
 
     private (string Schema, string Table) SplitTable()
     {
@@ -77,10 +77,18 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
         return dot < 0 ? ("public", Table) : (Table[..dot], Table[(dot + 1)..]);
     }
 
-    /// <inheritdoc />
-    public override BoundTransform Bind(RecordSchema input)
+    /// <summary>The join with its lookup table's columns loaded and the connection to query it.</summary>
+    private sealed class Prepared(JoinTransform join, NpgsqlDataSource dataSource, (string Name, Schema Schema)[] tableColumns) : Transform
     {
-        var tableColumns = _tableColumns ?? throw Error("the lookup table was not loaded; call PrepareAsync first");
+        public override string Kind => join.Kind;
+
+        public override TransformNeeds Needs => join.Needs;
+
+        public override BoundTransform Bind(RecordSchema input) => join.Bind(input, dataSource, tableColumns, Name);
+    }
+
+    private BoundTransform Bind(RecordSchema input, NpgsqlDataSource dataSource, (string Name, Schema Schema)[] tableColumns, string label)
+    {
         var left = FieldPath.Resolve(input, LeftField, d => Error(d));
         if (!Array.Exists(tableColumns, c => c.Name == RightColumn))
         {
@@ -104,7 +112,7 @@ public sealed class JoinTransform(string table, string leftField, string rightCo
                   $"FROM {PostgresTypeMap.Quote(schemaName)}.{PostgresTypeMap.Quote(tableName)} WHERE {PostgresTypeMap.Quote(RightColumn)} = ANY($1)";
         var casts = picked.Select(c => ModelCast.To(UnionSchema.Nullable(c.Schema))).ToArray();
         var keyCast = ModelCast.To(UnionSchema.Nullable(left.Schema));
-        return new Bound(Schemas.Record(input, input.Fields.Concat(added)), _dataSource!, sql, left, keyType, keyCast, casts, Inner, Name);
+        return new Bound(Schemas.Record(input, input.Fields.Concat(added)), dataSource, sql, left, keyType, keyCast, casts, Inner, label);
     }
 
     private sealed class Bound(RecordSchema output, NpgsqlDataSource dataSource, string sql, FieldPath left, PostgresTypeMap.ColumnType keyType,

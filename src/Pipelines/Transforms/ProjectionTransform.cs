@@ -33,38 +33,3 @@ public abstract class ProjectionTransform : Transform
         }
     }
 }
-
-/// <summary>Keeps only the named fields, in the order given.</summary>
-public sealed class SelectFieldsTransform(IReadOnlyList<string> fields) : ProjectionTransform
-{
-    /// <summary>The fields to keep.</summary>
-    public IReadOnlyList<string> Fields { get; } = fields;
-
-    /// <inheritdoc />
-    public override string Kind => "select_fields";
-
-    /// <inheritdoc />
-    protected override (IReadOnlyList<Field>, int[]) Project(RecordSchema input)
-    {
-        var picked = Fields.Select(name => RequireField(input, name)).ToList();
-        return (picked, picked.Select(f => f.Position).ToArray());
-    }
-}
-
-/// <summary>
-/// Removes fields whose type is null (they can hold nothing but null: typically a JSON column that was
-/// null in every sampled record). The decision is made from the schema, so every batch of one schema
-/// gets the same output schema.
-/// </summary>
-public sealed class DropNullFieldsTransform : ProjectionTransform
-{
-    /// <inheritdoc />
-    public override string Kind => "drop_null_fields";
-
-    /// <inheritdoc />
-    protected override (IReadOnlyList<Field>, int[]) Project(RecordSchema input)
-    {
-        var kept = input.Fields.Where(f => Schemas.NonNullBranches(f.Schema).Count > 0).ToList();
-        return (kept, kept.Select(f => f.Position).ToArray());
-    }
-}

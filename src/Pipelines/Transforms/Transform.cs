@@ -17,8 +17,13 @@ public abstract class Transform
     /// <summary>The spec keyword, e.g. <c>filter</c>.</summary>
     public abstract string Kind { get; }
 
-    /// <summary>Loads what the transform needs from outside (a lookup table's columns) once, before binding.</summary>
-    public virtual Task PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Loads what the transform needs from outside (a lookup table's columns) once, before binding, and returns the
+    /// transform to bind: this one, or a prepared copy holding what was loaded. A transform of a spec is never changed
+    /// by preparing it, so one spec can be run by several runners, each in its own environment.
+    /// </summary>
+    public virtual Task<Transform> PrepareAsync(PipelineEnvironment environment, CancellationToken cancellationToken) =>
+        Task.FromResult(this);
 
     /// <summary>What the transform needs from the code that runs it (PostgreSQL, state).</summary>
     public virtual TransformNeeds Needs => TransformNeeds.None;
@@ -45,50 +50,4 @@ public abstract class Transform
     /// <summary>The field named <paramref name="name"/> of <paramref name="input"/>, or an error listing the fields.</summary>
     protected Field RequireField(RecordSchema input, string name) =>
         input.GetField(name) ?? throw Error($"unknown field '{name}'; the input has fields {string.Join(", ", input.Fields.Select(f => f.Name))}");
-}
-
-/// <summary>A transform compiled for one input schema.</summary>
-public abstract class BoundTransform(RecordSchema output)
-{
-    /// <summary>The schema of the records this produces.</summary>
-    public RecordSchema Output { get; } = output;
-
-    /// <summary>Processes a batch; records that fail go to <paramref name="context"/>'s dead letters.</summary>
-    public abstract ValueTask<RecordBatch> ApplyAsync(RecordBatch batch, TransformContext context, CancellationToken cancellationToken);
-}
-
-/// <summary>A bound transform that processes each record on its own, synchronously.</summary>
-public abstract class RecordTransform(RecordSchema output, string label) : BoundTransform(output)
-{
-    /// <summary>The transform label for dead letters.</summary>
-    protected string Label { get; } = label;
-
-    /// <inheritdoc />
-    public override ValueTask<RecordBatch> ApplyAsync(RecordBatch batch, TransformContext context, CancellationToken cancellationToken)
-    {
-        var builder = RecordBatch.CreateBuilder(Output, batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            GenericRecord? result;
-            try
-            {
-                result = Apply(batch.Records[i]);
-            }
-            catch (Exception e) when (e is Expressions.ExpressionEvaluationException or InvalidCastException or OverflowException or FormatException or ArithmeticException)
-            {
-                context.AddDeadLetter(batch, i, Label, e.Message);
-                continue;
-            }
-
-            if (result is not null)
-            {
-                builder.Add(result, batch.PositionOf(i));
-            }
-        }
-
-        return ValueTask.FromResult(builder.Build());
-    }
-
-    /// <summary>The output record for <paramref name="record"/>, or null to drop it.</summary>
-    protected abstract GenericRecord? Apply(GenericRecord record);
 }

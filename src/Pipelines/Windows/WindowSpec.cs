@@ -1,15 +1,5 @@
 namespace Streams.Pipelines.Windows;
 
-/// <summary>The kinds of event-time window.</summary>
-public enum WindowKind
-{
-    /// <summary>Fixed, non-overlapping windows of <see cref="WindowSpec.Size"/>.</summary>
-    Tumbling,
-
-    /// <summary>Windows of <see cref="WindowSpec.Size"/> starting every <see cref="WindowSpec.Slide"/> (overlapping when slide &lt; size).</summary>
-    Hopping,
-}
-
 /// <summary>
 /// An event-time window. Windows are aligned to the Unix epoch. The watermark is the largest event
 /// time seen minus <see cref="WatermarkDelay"/>; in the speed layer a record whose window ended more

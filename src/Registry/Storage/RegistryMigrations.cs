@@ -1,16 +1,14 @@
 using Npgsql;
+using Streams.Postgres;
 
 namespace Streams.Registry.Storage;
 
 /// <summary>
-/// The registry's tables in the <c>registry</c> PostgreSQL schema, created by numbered migrations that run
-/// under an advisory lock, so several hosts starting at once apply each exactly once.
+/// The registry's tables in the <c>registry</c> PostgreSQL schema, created by numbered migrations (applied by
+/// <see cref="MigrationRunner"/>: each once, whichever hosts start at once).
 /// </summary>
 public static class RegistryMigrations
 {
-    // The migration lock is distinct from the write lock so a host starting does not wait on registrations.
-    private const long MigrationLockKey = 0x53_52_4D_49_47_52_41_54; // "SRMIGRAT"
-
     private static readonly string[] Migrations =
     [
         """
@@ -50,38 +48,12 @@ public static class RegistryMigrations
         """,
     ];
 
+    private static readonly MigrationSet Set = new("registry", Migrations);
+
     /// <summary>The number of migrations this build knows.</summary>
-    public static int LatestVersion => Migrations.Length;
+    public static int LatestVersion => Set.LatestVersion;
 
     /// <summary>Applies the migrations the database lacks. Safe to call concurrently and repeatedly.</summary>
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(@key); " +
-            "CREATE SCHEMA IF NOT EXISTS registry; " +
-            "CREATE TABLE IF NOT EXISTS registry.migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());",
-            connection))
-        {
-            command.Parameters.AddWithValue("key", MigrationLockKey);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        int applied;
-        await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM registry.migrations", connection))
-        {
-            applied = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        for (var version = applied + 1; version <= Migrations.Length; version++)
-        {
-            await using var command = new NpgsqlCommand(
-                Migrations[version - 1] + "; INSERT INTO registry.migrations (version) VALUES (" + version + ");", connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public static Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        MigrationRunner.ApplyAsync(dataSource, Set, cancellationToken);
 }
