@@ -1,5 +1,6 @@
 using Streams.Formats.Model;
 using Streams.Pipelines.Execution;
+using Streams.Pipelines.Expressions;
 using Streams.Pipelines.Specs;
 using Streams.Pipelines.Transforms;
 using Streams.Pipelines.Windows;
@@ -18,6 +19,7 @@ public sealed class PipelineRunner
     private readonly PipelineMode _mode;
     private readonly PipelineEnvironment _environment;
     private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<RecordSchema> _validated = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
     private readonly ITransformState?[] _states;
 
@@ -96,11 +98,45 @@ public sealed class PipelineRunner
     }
 
     /// <summary>The schema of the main output for input records of <paramref name="input"/>.</summary>
+    /// <exception cref="PipelineSpecException">An expression names a field the input lacks, or does not type-check.</exception>
     public RecordSchema OutputSchema(RecordSchema input)
     {
         var chain = Chain(input);
         var transformed = chain.Length == 0 ? input : chain[^1].Output;
-        return _aggregator?.Bind(transformed) ?? transformed;
+        try
+        {
+            return _aggregator?.Bind(transformed) ?? transformed;
+        }
+        catch (ExpressionException e)
+        {
+            throw new PipelineSpecException($"Pipeline '{_spec.Name}', window/aggregate: {Describe(e)}.", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the whole spec against <paramref name="input"/> before any record runs: every expression's fields and
+    /// types, and every main-output sink's <c>time</c> and <c>keys</c> against the columns the output has.
+    /// </summary>
+    /// <returns>The main output's schema.</returns>
+    /// <exception cref="PipelineSpecException">What does not fit, with where the spec says it.</exception>
+    public RecordSchema Validate(RecordSchema input)
+    {
+        var output = OutputSchema(input);
+        foreach (var sink in _spec.Sinks.Where(s => s.Output == SinkSpec.Main))
+        {
+            foreach (var (key, column) in sink.Keys.Select(k => ("keys", (string?)k)).Prepend(("time", sink.TimeColumn)))
+            {
+                if (column is not null && output.GetField(column) is null)
+                {
+                    var where = sink.Origin.Length > 0 ? sink.Origin : $"Pipeline '{_spec.Name}', sink {sink.Serving ?? sink.Output}";
+                    throw new PipelineSpecException(
+                        $"{where}.{key}: the output has no column '{column}'; its columns are {string.Join(", ", output.Fields.Select(f => f.Name))}.");
+                }
+            }
+        }
+
+        _validated.Add(input);
+        return output;
     }
 
     /// <summary>The serving definition for <paramref name="sink"/> given the input schema (main output only).</summary>
@@ -127,6 +163,11 @@ public sealed class PipelineRunner
     /// <summary>Runs one batch through the transforms (and the window, if any).</summary>
     public async Task<PipelineResult> ProcessAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
+        if (!_validated.Contains(batch.Schema))
+        {
+            Validate(batch.Schema);
+        }
+
         var context = new TransformContext();
         var current = batch;
         foreach (var transform in Chain(batch.Schema))
@@ -151,6 +192,10 @@ public sealed class PipelineRunner
         return Result(output, context);
     }
 
+    /// <summary>An expression error for a spec message: what is wrong, then the expression and the place in it.</summary>
+    private static string Describe(ExpressionException e) =>
+        $"{e.Detail.TrimEnd('.')} (in '{e.Expression}', at character {e.Position})";
+
     private static readonly RecordSchema EmptySchema = new(new SchemaName("empty", null), []);
 
     private static PipelineResult Result(RecordBatch output, TransformContext context) =>
@@ -172,7 +217,19 @@ public sealed class PipelineRunner
         var schema = input;
         for (var i = 0; i < _transforms.Length; i++)
         {
-            var next = _transforms[i].Bind(schema, _states[i]);
+            BoundTransform next;
+            try
+            {
+                next = _transforms[i].Bind(schema, _states[i]);
+            }
+            catch (ExpressionException e)
+            {
+                // The spec's transform carries where the spec defines it (a prepared replacement may not).
+                var transform = _spec.Transforms[i];
+                var where = transform.Origin.Length > 0 ? transform.Origin : $"Pipeline '{_spec.Name}', {transform.Label}";
+                throw new PipelineSpecException($"{where}: {Describe(e)}.", e);
+            }
+
             bound.Add(next);
             schema = next.Output;
         }

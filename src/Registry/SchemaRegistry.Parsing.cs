@@ -34,6 +34,12 @@ public sealed partial class SchemaRegistry
             throw SchemaRegistryException.InvalidSchema("Empty schema.");
         }
 
+        if (submission.Schema.Length > MaxSchemaLength)
+        {
+            throw SchemaRegistryException.InvalidSchema(
+                $"The schema has {submission.Schema.Length} characters; the registry accepts at most {MaxSchemaLength} (1 MiB).");
+        }
+
         var references = submission.References ?? [];
         var parsed = await ParseAsync(connection, SchemaTypes.Normalize(submission.SchemaType), submission.Schema,
             references, 0, cancellationToken);

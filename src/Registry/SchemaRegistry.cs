@@ -96,5 +96,23 @@ public sealed partial class SchemaRegistry : IAsyncDisposable
         {
             throw SchemaRegistryException.BadRequest($"Invalid subject name '{subject}'.");
         }
+
+        if (subject.Length > MaxSubjectLength)
+        {
+            throw SchemaRegistryException.BadRequest(
+                $"The subject name has {subject.Length} characters; the registry accepts at most {MaxSubjectLength}.");
+        }
     }
+
+    /// <summary>
+    /// The longest subject name registered: a Kafka topic name (at most 249 characters) with <c>-value</c> or
+    /// <c>-key</c> fits, as do the record-name strategies' fully qualified names of any sensible length.
+    /// </summary>
+    public const int MaxSubjectLength = 255;
+
+    /// <summary>
+    /// The largest schema text registered or checked, in characters (1 MiB): Confluent's registry keeps each schema
+    /// in one message of its <c>_schemas</c> topic, which Kafka's default 1 MB message limit bounds the same way.
+    /// </summary>
+    public const int MaxSchemaLength = 1024 * 1024;
 }

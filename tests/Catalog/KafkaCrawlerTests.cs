@@ -7,6 +7,7 @@ using Streams.Catalog.Crawlers;
 using Streams.Catalog.Model;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
+using Streams.Streaming.Kafka;
 using Streams.Testing;
 
 namespace Streams.Catalog.Tests;
@@ -47,6 +48,43 @@ public sealed class KafkaCrawlerTests : IAsyncLifetime
     {
         await _registry!.DisposeAsync();
         await _database!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_target_topic_the_cluster_lacks_is_named_with_how_to_create_it()
+    {
+        using var kafka = MockKafkaCluster.Start();
+        kafka.CreateTopic("orders", 1, 1);
+        var store = new CatalogStore(NpgsqlDataSource.Create(_database!.ConnectionString), new SecretProtector(Convert.ToBase64String(new byte[32])));
+        await store.MigrateAsync();
+        await store.CreateDatabaseAsync(new DatabaseInput { Name = "streams" });
+        await store.CreateConnectionAsync(new ConnectionInput
+        {
+            Name = "kafka",
+            ConnectionType = "KAFKA",
+            ConnectionProperties = new()
+            {
+                ["KAFKA_BOOTSTRAP_SERVERS"] = kafka.BootstrapServers,
+                ["SCHEMA_REGISTRY_URL"] = _registryUrl,
+                ["SCHEMA_REGISTRY_USERNAME"] = "reader",
+                ["SCHEMA_REGISTRY_PASSWORD"] = "s3cret",
+            },
+        });
+        await store.CreateCrawlerAsync(new CrawlerInput
+        {
+            Name = "topics",
+            DatabaseName = "streams",
+            Targets = new CrawlerTargets { KafkaTargets = [new KafkaTarget { ConnectionName = "kafka", Topics = ["orders", "nosuchtopic"] }] },
+        });
+
+        var run = await new CrawlerService(store, new LakeStorageProvider(new LakeOptions()), kafkaTopics: new KafkaTopicLister())
+            .RunAsync("topics", null, CancellationToken.None);
+
+        run.Status.Should().Be("SUCCEEDED", run.Error);
+        run.TablesCreated.Should().Be(1, "the topic that exists is still crawled");
+        run.Messages.Should().ContainSingle(m => m.StartsWith("MISSING kafka topic nosuchtopic: the topic does not exist on Kafka at " + kafka.BootstrapServers, StringComparison.Ordinal))
+            .Which.Should().Contain("streams topics create nosuchtopic");
+        run.Messages.Should().NotContain(m => m.Contains("no classifier recognises", StringComparison.Ordinal));
     }
 
     [Fact]

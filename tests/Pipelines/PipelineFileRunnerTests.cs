@@ -51,6 +51,55 @@ public sealed class PipelineFileRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_that_does_not_complete_leaves_no_output_files_and_one_that_does_renames_them_into_place()
+    {
+        var schema = (RecordSchema)AvroSchemaParser.Parse("""{"type":"record","name":"R","fields":[{"name":"id","type":"long"}]}""");
+        var batch = new RecordBatch(schema, [new GenericRecord(schema, [1L])]);
+        var step = new Execution.PipelineStep(new PipelineResult(batch, new Dictionary<string, IReadOnlyList<RecordBatch>>(),
+            [new DeadLetter(null, null, "source", "bad")]), [], Execution.PipelineStateChanges.None, schema, null, IsFinal: false);
+        var output = Path.Combine(_directory, "failed", "out.avro");
+
+        await using (var failed = new Execution.FileSink(output))
+        {
+            await failed.WriteAsync(step, CancellationToken.None);
+        }
+
+        Directory.GetFiles(Path.GetDirectoryName(output)!).Should().BeEmpty("a run that fails before completing leaves neither output nor temporary files");
+
+        await using (var completed = new Execution.FileSink(output))
+        {
+            await completed.WriteAsync(step, CancellationToken.None);
+            await completed.CompleteAsync(step with { Result = step.Result with { Output = new RecordBatch(schema, []), DeadLetters = [] }, IsFinal = true },
+                CancellationToken.None);
+        }
+
+        Directory.GetFiles(Path.GetDirectoryName(output)!).Select(Path.GetFileName).Should().BeEquivalentTo(["out.avro", "out.dead-letters.jsonl"]);
+        (await ReadAllAsync(output)).Select(r => r["id"]).Should().Equal(1L);
+    }
+
+    [Fact]
+    public async Task A_malformed_input_line_goes_to_the_dead_letters_and_the_run_goes_on()
+    {
+        var spec = PipelineSpecLoader.Parse("name: copy\nsource: { batch: { path: orders/ } }\ntransforms:\n  - select_fields: [id, customer]");
+        var lines = Input.Split('\n');
+        var input = Path.Combine(_directory, "bad.jsonl");
+        await File.WriteAllTextAsync(input, string.Join('\n', lines[0], lines[1].Replace("\"id\": 2", "\"id\": \"x\""), lines[2], lines[3], "{not json"));
+        var output = Path.Combine(_directory, "copy.jsonl");
+
+        var summary = await PipelineFileRunner.RunAsync(new PipelineRunner(spec, PipelineMode.Batch), input, output, AvroSchemaParser.Parse(SchemaJson));
+
+        summary.RecordsWritten.Should().Be(3, "the good rows after a bad one are still read");
+        (await ReadAllAsync(output, AvroSchemaParser.Parse("""{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"long"},{"name":"customer","type":"string"}]}""")))
+            .Select(r => r["id"]).Should().Equal(1L, 3L, 4L);
+        summary.DeadLetters.Should().Be(2);
+        var dead = (await File.ReadAllLinesAsync(summary.DeadLetterPath!)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        dead.Select(d => d.GetProperty("transform").GetString()).Should().Equal("source", "source");
+        dead[0].GetProperty("reason").GetString().Should().Contain("bad.jsonl").And.Contain("line 2").And.Contain("id");
+        dead[1].GetProperty("reason").GetString().Should().Contain("line 5").And.Contain("not valid JSON");
+        dead[0].GetProperty("position").GetProperty("source").GetString().Should().EndWith("bad.jsonl");
+    }
+
+    [Fact]
     public async Task Runs_transforms_over_a_file_with_child_outputs_and_dead_letters()
     {
         var spec = PipelineSpecLoader.Parse("""

@@ -62,6 +62,27 @@ public sealed class BadRequestsStoreNothingTests(RegistryServer server) : IClass
         { "invalid compatibility level, new subject", "PUT", "config/new-subject", new { compatibility = "backwards" }, 422, 42203 },
         { "invalid global compatibility level", "PUT", "config", new { compatibility = "SOMETIMES" }, 422, 42203 },
         { "invalid mode", "PUT", $"mode/{Subject}", new { mode = "READMOSTLY" }, 422, 42204 },
+        // Wrong JSON types (Confluent's rest-utils maps Jackson's mapping errors to 400, error code 400).
+        { "schema is a number", "POST", $"subjects/{Subject}/versions", "{\"schema\": 5}", 400, 400 },
+        { "schema is an object", "POST", "subjects/new-subject/versions", "{\"schema\": {\"type\": \"string\"}}", 400, 400 },
+        { "references is a string", "POST", "subjects/new-subject/versions", "{\"schema\": \"\\\"int\\\"\", \"references\": \"none\"}", 400, 400 },
+        { "body is an array", "POST", $"subjects/{Subject}", "[]", 400, 400 },
+        { "compatibility is a number", "PUT", $"config/{Subject}", "{\"compatibility\": 5}", 400, 400 },
+        { "mode is a list", "PUT", "mode", "{\"mode\": [\"READONLY\"]}", 400, 400 },
+        { "empty schema", "POST", "subjects/new-subject/versions", new { schema = "" }, 422, 42201 },
+        // Limits: schema size and subject length.
+        { "schema over 1 MiB", "POST", "subjects/new-subject/versions",
+            new { schema = Record("Big", Field("a", "string")).Replace("\"a\"", "\"a\", \"doc\": \"" + new string('x', 1024 * 1024) + "\"", StringComparison.Ordinal) }, 422, 42201 },
+        { "subject over 255 characters", "POST", $"subjects/{new string('s', 256)}/versions", new { schema = "\"int\"" }, 400, 400 },
+        // Versions and ids out of range, odd subject names.
+        { "version zero", "GET", $"subjects/{Subject}/versions/0", null, 422, 42202 },
+        { "negative version", "GET", $"subjects/{Subject}/versions/-5", null, 422, 42202 },
+        { "version past int", "GET", $"subjects/{Subject}/versions/99999999999", null, 422, 42202 },
+        { "negative id", "GET", "schemas/ids/-1", null, 404, 40403 },
+        { "unicode subject", "GET", "subjects/%C3%BCn%C3%AFc%C3%B8d%C3%A9-value/versions", null, 404, 40401 },
+        { "injection-like subject", "GET", "subjects/x'%3B%20DROP%20TABLE%20registry.schemas%3B--/versions", null, 404, 40401 },
+        { "injection-like subject, register", "POST", "subjects/x'%3B%20DROP%20TABLE%20registry.schemas%3B--/versions",
+            new { schema = "{\"type\": \"recor\"}" }, 422, 42201 },
         // An incompatible schema under FULL.
         { "incompatible schema", "POST", $"subjects/{Subject}/versions", new { schema = Record("Order", Field("id", "string")) }, 409, 409 },
     };

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Streams.Catalog;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
+using Streams.Streaming.Kafka;
 
 namespace Streams.Api.Glue;
 
@@ -36,6 +38,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton(_ => new CatalogStore(NpgsqlDataSource.Create(connectionString), protector));
         services.AddSingleton(_ => new LakeStorageProvider(lake));
         services.AddSingleton<CrawlerService>();
+        services.TryAddSingleton<IKafkaTopicLister, KafkaTopicLister>();
         services.AddSingleton<IGlueOperationSet, CatalogGlueOperations>();
         services.AddSingleton<GlueOperationTable>();
         services.AddSingleton(new SigV4Verifier(options.AccessKeys, TimeProvider.System));

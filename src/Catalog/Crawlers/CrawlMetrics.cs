@@ -50,6 +50,13 @@ public sealed class CrawlMetrics
         Log($"UNCLASSIFIED {path}: no classifier recognises its content");
     }
 
+    /// <summary>A Kafka target topic the cluster does not have (counted with the unclassified: nothing could be read).</summary>
+    public void TopicMissing(string topic, string reason)
+    {
+        Interlocked.Increment(ref _filesUnclassified);
+        Log($"MISSING kafka topic {topic}: {reason}");
+    }
+
     /// <summary>Adds a message to the run's log.</summary>
     public void Log(string message)
     {

@@ -14,7 +14,8 @@ namespace Streams.Catalog.Crawlers;
 /// CLI. A run is recorded with its metrics; a crawler runs at most once at a time (the store enforces it
 /// across hosts).
 /// </summary>
-public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake, ILogger<CrawlerService>? logger = null)
+public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake, ILogger<CrawlerService>? logger = null,
+    IKafkaTopicLister? kafkaTopics = null)
 {
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, Task Run)> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -221,7 +222,7 @@ public sealed class CrawlerService(CatalogStore store, LakeStorageProvider lake,
             progress?.Report(new CrawlProgress(0, 0, $"Kafka {string.Join(", ", target.Topics ?? [])}"));
             var connection = await store.GetConnectionPropertiesAsync(
                 target.ConnectionName ?? throw new InvalidInputException("A Kafka target needs a ConnectionName."), cancellationToken);
-            foreach (var table in await new KafkaCrawler(crawler, metrics, Http).CrawlAsync(target, connection, cancellationToken))
+            foreach (var table in await new KafkaCrawler(crawler, metrics, Http, kafkaTopics).CrawlAsync(target, connection, cancellationToken))
             {
                 await writer.WriteAsync(table, everything, cancellationToken);
             }

@@ -14,9 +14,10 @@ namespace Streams.Catalog.Crawlers;
 /// <c>GET {SCHEMA_REGISTRY_URL}/subjects/{topic}-value/versions/latest</c> (TopicNameStrategy), parses the Avro
 /// schema and describes the topic as a table. Connection properties: <c>KAFKA_BOOTSTRAP_SERVERS</c>,
 /// <c>SCHEMA_REGISTRY_URL</c>, optionally <c>SCHEMA_REGISTRY_USERNAME</c>/<c>SCHEMA_REGISTRY_PASSWORD</c> (basic auth).
-/// A topic without a subject, or with a schema that is not an Avro record, is logged and skipped.
+/// A topic without a subject, or with a schema that is not an Avro record, is logged and skipped. With a
+/// <see cref="IKafkaTopicLister"/>, a topic the cluster does not have is logged as missing, with how to create it.
 /// </summary>
-public sealed class KafkaCrawler(Crawler crawler, CrawlMetrics metrics, HttpClient http)
+public sealed class KafkaCrawler(Crawler crawler, CrawlMetrics metrics, HttpClient http, IKafkaTopicLister? kafkaTopics = null)
 {
     /// <summary>Reads the schemas of <paramref name="target"/>'s topics.</summary>
     public async Task<IReadOnlyList<CrawledTable>> CrawlAsync(KafkaTarget target, IReadOnlyDictionary<string, string> connection,
@@ -25,8 +26,17 @@ public sealed class KafkaCrawler(Crawler crawler, CrawlMetrics metrics, HttpClie
         var registry = connection.GetValueOrDefault("SCHEMA_REGISTRY_URL")
                        ?? throw new InvalidInputException($"Kafka connection {target.ConnectionName} has no SCHEMA_REGISTRY_URL.");
         var tables = new List<CrawledTable>();
+        var existing = await ExistingTopicsAsync(connection, cancellationToken);
         foreach (var topic in target.Topics ?? [])
         {
+            if (existing is not null && !existing.Contains(topic))
+            {
+                metrics.TopicMissing(topic, $"the topic does not exist on Kafka at {connection["KAFKA_BOOTSTRAP_SERVERS"]}: create it "
+                    + $"(`streams topics create {topic}`, or kafka-topics.sh --create --topic {topic}) and register its value schema as "
+                    + $"subject {topic}-value, then run the crawler again");
+                continue;
+            }
+
             var subject = $"{topic}-value";
             using var request = new HttpRequestMessage(HttpMethod.Get,
                 $"{registry.TrimEnd('/')}/subjects/{Uri.EscapeDataString(subject)}/versions/latest");
@@ -40,7 +50,8 @@ public sealed class KafkaCrawler(Crawler crawler, CrawlMetrics metrics, HttpClie
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                metrics.FileUnclassified($"kafka topic {topic} (no subject {subject} in {registry})");
+                metrics.FileUnclassified($"kafka topic {topic} (no subject {subject} in {registry}: register the topic's value schema, "
+                    + $"e.g. `streams registry register {subject} schema.avsc`)");
                 continue;
             }
 
@@ -106,5 +117,24 @@ public sealed class KafkaCrawler(Crawler crawler, CrawlMetrics metrics, HttpClie
         }
 
         return tables;
+    }
+
+    /// <summary>The cluster's topics, or null when there is no lister, no bootstrap servers or no answer (then logged).</summary>
+    private async Task<IReadOnlySet<string>?> ExistingTopicsAsync(IReadOnlyDictionary<string, string> connection, CancellationToken cancellationToken)
+    {
+        if (kafkaTopics is null || connection.GetValueOrDefault("KAFKA_BOOTSTRAP_SERVERS") is not { Length: > 0 } servers)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await kafkaTopics.ListTopicsAsync(servers, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            metrics.Log($"WARNING {e.Message}; the topics were not checked, only their registry subjects");
+            return null;
+        }
     }
 }

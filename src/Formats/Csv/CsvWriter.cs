@@ -19,16 +19,16 @@ public sealed class CsvWriter : IRecordWriter
     private bool _headerWritten;
 
     /// <summary>Creates a writer of <paramref name="schema"/> records onto <paramref name="stream"/>, which it owns.</summary>
-    /// <exception cref="ArgumentException">The schema is not a record of primitive (or nullable primitive) fields.</exception>
+    /// <exception cref="SchemaException">The schema is not a record of primitive (or nullable primitive) fields.</exception>
     public CsvWriter(Stream stream, Schema schema, CsvOptions? options = null)
     {
-        _schema = schema as RecordSchema ?? throw new ArgumentException($"CSV holds records, not {schema.DisplayName}.", nameof(schema));
+        _schema = schema as RecordSchema ?? throw new SchemaException($"CSV holds records, not {schema.DisplayName}.", schema.DisplayName);
         foreach (var field in _schema.Fields)
         {
             var type = field.Schema.NonNullBranch ?? field.Schema;
             if (type is RecordSchema or ArraySchema or MapSchema or UnionSchema)
             {
-                throw new ArgumentException($"CSV columns are flat: field '{field.Name}' is {field.Schema.DisplayName}.", nameof(schema));
+                throw new SchemaException($"CSV columns are flat: field '{field.Name}' is {field.Schema.DisplayName}, which CSV cannot store.", field.Name);
             }
         }
 

@@ -51,12 +51,12 @@ public static class BackfillCommand
             {
                 if (result.GetValue(full) && result.GetValue(incremental))
                 {
-                    throw new ArgumentException("--full and --incremental exclude each other.");
+                    throw new CliUsageException("--full and --incremental exclude each other.");
                 }
 
                 if (result.GetValue(parallel) is < 1)
                 {
-                    throw new ArgumentException("--parallel must be at least 1.");
+                    throw new CliUsageException("--parallel must be at least 1.");
                 }
 
                 var pipeline = await PipelineSpecLoader.LoadFileAsync(result.GetValue(spec)!.FullName, cancellationToken);
@@ -84,7 +84,7 @@ public static class BackfillCommand
                 {
                     if (options.Mode == BackfillMode.Incremental || options.DryRun)
                     {
-                        throw new ArgumentException("--shared and --join run full backfills; --incremental and --dry-run run on one host.");
+                        throw new CliUsageException("--shared and --join run full backfills; --incremental and --dry-run run on one host.");
                     }
 
                     var hosts = new SharedBackfill(dataSource, lake, catalog.Store, $"{Environment.MachineName}:{Environment.ProcessId}");
@@ -102,14 +102,14 @@ public static class BackfillCommand
             }
             catch (BackfillFailedException e)
             {
-                await Console.Error.WriteLineAsync($"streams backfill: FAILED: {e.Message} The view and the bookmark are unchanged.");
+                await Console.Error.WriteLineAsync($"streams backfill: FAILED: {CliMessages.Of(e)} The view and the bookmark are unchanged.");
                 return 1;
             }
             catch (Exception e) when (e is BatchSourceException or PipelineSpecException or ExpressionException or TransformException or PipelineExecutionException
                                           or ServingException or RecordFileException or SchemaException or CatalogException or LakePathException or IOException
                                           or InvalidOperationException or ArgumentException or NpgsqlException)
             {
-                await Console.Error.WriteLineAsync($"streams backfill: {e.Message}");
+                await Console.Error.WriteLineAsync($"streams backfill: {CliMessages.Of(e)}");
                 return 1;
             }
         });
@@ -135,7 +135,7 @@ public static class BackfillCommand
             return await runner.RunAsync(pipeline, options, null, cancellationToken);
         }
 
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (!CliConsole.Interactive)
         {
             // Not a terminal: plain progress lines on stderr, no colour or cursor codes.
             var lines = new Progress<BackfillProgress>(p => Console.Error.WriteLine($"backfill {pipeline.Name}: {Describe(p)}"));
@@ -143,7 +143,7 @@ public static class BackfillCommand
         }
 
         BackfillSummary? summary = null;
-        await AnsiConsole.Progress()
+        await CliConsole.Output.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {

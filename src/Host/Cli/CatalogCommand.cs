@@ -32,7 +32,7 @@ public static class CatalogCommand
                     d.CreateTime?.ToString("u") ?? "");
             }
 
-            AnsiConsole.Write(table);
+            CliConsole.Output.Write(table);
         }, ct));
         return command;
     }
@@ -55,7 +55,7 @@ public static class CatalogCommand
                     Markup.Escape(t.StorageDescriptor?.Location ?? ""), t.VersionId ?? "");
             }
 
-            AnsiConsole.Write(table);
+            CliConsole.Output.Write(table);
         }, ct));
         return command;
     }
@@ -88,7 +88,7 @@ public static class CatalogCommand
                     Markup.Escape(p.StorageDescriptor?.Location ?? "")]);
             }
 
-            AnsiConsole.Write(table);
+            CliConsole.Output.Write(table);
         }, ct));
         return command;
     }
@@ -102,7 +102,7 @@ public static class CatalogCommand
         {
             var t = await catalog.Store.GetTableAsync(r.GetValue(database)!, r.GetValue(tableName)!, ct);
             var versions = await catalog.Store.GetTableVersionsAsync(t.DatabaseName!, t.Name, 0, 100, ct);
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(t.DatabaseName!)}.{Markup.Escape(t.Name)}[/]  version {t.VersionId} " +
+            CliConsole.Output.MarkupLine($"[bold]{Markup.Escape(t.DatabaseName!)}.{Markup.Escape(t.Name)}[/]  version {t.VersionId} " +
                                    $"({versions.Items.Count} kept), {Markup.Escape(t.TableType ?? "")}");
             var columns = new Spectre.Console.Table().AddColumns("Column", "Type", "Partition key");
             foreach (var c in t.StorageDescriptor?.Columns ?? [])
@@ -115,7 +115,7 @@ public static class CatalogCommand
                 columns.AddRow(Markup.Escape(k.Name), Markup.Escape(k.Type ?? ""), "yes");
             }
 
-            AnsiConsole.Write(columns);
+            CliConsole.Output.Write(columns);
             var storage = new Spectre.Console.Table().AddColumns("Property", "Value");
             storage.AddRow("Location", Markup.Escape(t.StorageDescriptor?.Location ?? ""));
             storage.AddRow("Input format", Markup.Escape(t.StorageDescriptor?.InputFormat ?? ""));
@@ -125,7 +125,7 @@ public static class CatalogCommand
                 storage.AddRow(Markup.Escape(key), Markup.Escape(value));
             }
 
-            AnsiConsole.Write(storage);
+            CliConsole.Output.Write(storage);
         }, ct));
         return command;
     }
@@ -148,7 +148,7 @@ public static class CatalogCommand
         }
         catch (Exception e) when (e is CatalogException or InvalidOperationException or Npgsql.NpgsqlException)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await Console.Error.WriteLineAsync(CliMessages.Of(e));
             return 1;
         }
     }

@@ -83,13 +83,13 @@ public static class ConsumeCommand
         }
         catch (Exception e) when (e is TopicException or ArgumentException or StreamsConfigurationException)
         {
-            await Console.Error.WriteLineAsync("streams consume: " + e.Message);
+            await Console.Error.WriteLineAsync("streams consume: " + CliMessages.Of(e));
             return 1;
         }
 
         if (table is not null)
         {
-            KafkaCli.Out().Write(table);
+            CliConsole.Output.Write(table);
         }
 
         await Console.Out.FlushAsync(CancellationToken.None);

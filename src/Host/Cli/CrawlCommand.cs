@@ -4,6 +4,7 @@ using Spectre.Console;
 using Streams.Catalog.Crawlers;
 using Streams.Catalog.Storage;
 using Streams.Catalog.Store;
+using Streams.Streaming.Kafka;
 
 namespace Streams.Host.Cli;
 
@@ -17,9 +18,9 @@ public static class CrawlCommand
         var command = new Command("crawl", "Run a crawler: classify lake files (or read database/registry schemas) into the catalog.") { name };
         command.SetAction((r, ct) => CatalogCommand.RunAsync(async catalog =>
         {
-            var crawlers = new CrawlerService(catalog.Store, new LakeStorageProvider(catalog.Options.Lake));
+            var crawlers = new CrawlerService(catalog.Store, new LakeStorageProvider(catalog.Options.Lake), kafkaTopics: new KafkaTopicLister());
             CrawlerRun? run = null;
-            await AnsiConsole.Progress()
+            await CliConsole.Output.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async context =>
                 {
@@ -55,15 +56,15 @@ public static class CrawlCommand
         Row("Files skipped", run.FilesSkipped);
         Row("Files unreadable", run.FilesUnreadable);
         Row("Files unclassified", run.FilesUnclassified);
-        AnsiConsole.Write(table);
+        CliConsole.Output.Write(table);
         if (run.Error is not null)
         {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
+            CliConsole.Output.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
         }
 
         foreach (var message in run.Messages)
         {
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+            CliConsole.Output.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
         }
     }
 

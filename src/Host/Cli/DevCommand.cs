@@ -62,7 +62,7 @@ public static class DevCommand
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or Confluent.Kafka.KafkaException)
         {
-            await Console.Error.WriteLineAsync($"streams dev could not start: {e.Message}");
+            await Console.Error.WriteLineAsync($"streams dev could not start: {CliMessages.Of(e)}");
             return 1;
         }
 

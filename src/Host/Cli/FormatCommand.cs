@@ -15,8 +15,8 @@ namespace Streams.Host.Cli;
 /// </summary>
 public static class FormatCommand
 {
-    private const int BadData = 1;
-    private const int Usage = 2;
+    private const int BadData = CliExitCodes.Failure;
+    private const int Usage = CliExitCodes.Usage;
 
     /// <summary>Creates the command with its <c>cat</c>, <c>schema</c> and <c>convert</c> subcommands.</summary>
     public static Command Create()
@@ -44,7 +44,7 @@ public static class FormatCommand
             var max = r.GetValue(limit);
             if (max is < 0)
             {
-                throw new UsageException("--limit must not be negative.");
+                throw new CliUsageException("--limit must not be negative.");
             }
 
             var path = r.GetValue(file)!.FullName;
@@ -80,7 +80,7 @@ public static class FormatCommand
             var format = GetFormat(path);
             if (!format.StoresSchema)
             {
-                throw new UsageException($"{path}: {format.Name} files carry no schema.");
+                throw new CliUsageException($"{path}: {format.Name} files carry no schema.");
             }
 
             await using var reader = await OpenReaderAsync(path, null, ct);
@@ -113,7 +113,7 @@ public static class FormatCommand
             var outFormat = GetFormat(outPath);
             if (codecName is not null && !outFormat.Codecs.Contains(codecName, StringComparer.OrdinalIgnoreCase))
             {
-                throw new UsageException(outFormat.Codecs.Count == 0
+                throw new CliUsageException(outFormat.Codecs.Count == 0
                     ? $"--codec does not apply to {outFormat.Name} output, which is not compressed."
                     : $"Unknown {outFormat.Name} codec '{codecName}'; use one of: {string.Join(", ", outFormat.Codecs)}.");
             }
@@ -121,9 +121,10 @@ public static class FormatCommand
             await using var reader = await OpenReaderAsync(inPath, ReadSchema(r.GetValue(schema)), ct);
             await WarnAsync(r, reader, ct);
             var count = 0L;
-            await using (var writer = await RecordFiles.OpenWriterAsync(outPath, reader.Schema, new RecordFileOptions { Codec = codecName }, ct))
+            using var staged = new StagedFile(outPath);
+            await using (var writer = await OpenWriterAsync(staged, reader.Schema, codecName, outFormat, ct))
             {
-                while (await ReadBatchAsync(reader, outPath, () => count, ct) is { } batch)
+                while (await ReadBatchAsync(reader, ct) is { } batch)
                 {
                     foreach (var record in batch)
                     {
@@ -131,9 +132,9 @@ public static class FormatCommand
                         {
                             await writer.WriteAsync(record, ct);
                         }
-                        catch (AvroValueException e)
+                        catch (Exception e) when (e is AvroValueException or ArgumentException or InvalidCastException or FormatException)
                         {
-                            throw new DataException($"{outPath}: record {count} cannot be written: {e.Message}");
+                            throw new DataException($"{inPath}: record {count} cannot be written to {outPath}: {CliMessages.Of(e)} (nothing was written)");
                         }
 
                         count++;
@@ -141,6 +142,7 @@ public static class FormatCommand
                 }
             }
 
+            staged.Commit();
             await r.InvocationConfiguration.Error.WriteLineAsync($"{count} records written to {outPath}.".AsMemory(), ct);
             return 0;
         }));
@@ -156,27 +158,26 @@ public static class FormatCommand
         {
             return await action(output, CancellationToken.None);
         }
-        catch (UsageException e)
+        catch (CliUsageException e)
         {
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return Usage;
         }
         catch (Exception e) when (e is RecordFileException or DataException or SchemaResolutionException or AvroValueException)
         {
             await output.FlushAsync();
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return BadData;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"error: {e.Message}");
+            await error.WriteLineAsync($"error: {CliMessages.Of(e)}");
             return BadData;
         }
     }
 
-    /// <summary>The next batch; bad input says that the output keeps the records converted before it.</summary>
-    private static async Task<IReadOnlyList<object?>?> ReadBatchAsync(IRecordReader reader, string outPath, Func<long> written,
-        CancellationToken cancellationToken)
+    /// <summary>The next batch; bad input fails the conversion, which leaves no output file.</summary>
+    private static async Task<IReadOnlyList<object?>?> ReadBatchAsync(IRecordReader reader, CancellationToken cancellationToken)
     {
         try
         {
@@ -184,12 +185,27 @@ public static class FormatCommand
         }
         catch (RecordFileException e)
         {
-            throw new DataException($"{e.Message} ({outPath} holds the {written()} record(s) converted before it)");
+            throw new DataException($"{CliMessages.Of(e)} (nothing was written)");
+        }
+    }
+
+    /// <summary>A writer of the staged output; a schema the output format cannot store is bad data, named with the format.</summary>
+    private static async Task<IRecordWriter> OpenWriterAsync(StagedFile staged, Schema schema, string? codec, RecordFileFormat format,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RecordFiles.OpenWriterAsync(staged.TemporaryPath, schema, new RecordFileOptions { Codec = codec, FileName = staged.Path },
+                cancellationToken);
+        }
+        catch (SchemaException e)
+        {
+            throw new DataException($"{staged.Path}: {format.Name} cannot hold these records: {CliMessages.Of(e).TrimEnd('.')} (nothing was written).");
         }
     }
 
     private static RecordFileFormat GetFormat(string path) =>
-        RecordFiles.FindFormat(path) ?? throw new UsageException(
+        RecordFiles.FindFormat(path) ?? throw new CliUsageException(
             $"{path}: unknown file type '{Path.GetExtension(path)}'; supported: {string.Join(", ", RecordFiles.Formats.SelectMany(f => f.Extensions))}.");
 
     private static async Task<IRecordReader> OpenReaderAsync(string path, Schema? schema, CancellationToken cancellationToken)
@@ -197,7 +213,7 @@ public static class FormatCommand
         var format = GetFormat(path);
         if (!format.StoresSchema && schema is null)
         {
-            throw new UsageException($"{path}: {format.Name} files carry no schema; give one with --schema FILE.avsc.");
+            throw new CliUsageException($"{path}: {format.Name} files carry no schema; give one with --schema FILE.avsc.");
         }
 
         if (!File.Exists(path))
@@ -226,7 +242,7 @@ public static class FormatCommand
 
         if (!file.Exists)
         {
-            throw new UsageException($"{file.FullName}: no such schema file.");
+            throw new CliUsageException($"{file.FullName}: no such schema file.");
         }
 
         try
@@ -235,12 +251,9 @@ public static class FormatCommand
         }
         catch (Exception e) when (e is SchemaException or JsonException)
         {
-            throw new UsageException($"{file.FullName}: not a valid Avro schema: {e.Message}");
+            throw new CliUsageException($"{file.FullName}: not a valid Avro schema: {CliMessages.Of(e)}");
         }
     }
-
-    /// <summary>The command line asks for something impossible (exit code 2).</summary>
-    private sealed class UsageException(string message) : Exception(message);
 
     /// <summary>The data cannot be converted (exit code 1).</summary>
     private sealed class DataException(string message) : Exception(message);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Streams.Host.Configuration;
 using Streams.Registry.Client;
 using Streams.Streaming.Kafka;
@@ -15,21 +14,6 @@ internal static class KafkaCli
         Description = $"The schema registry's base URL (default: {RegistryCommand.UrlKey}, else {RegistryCommand.DefaultUrl}).",
         DefaultValueFactory = _ => RegistryCommand.ConfiguredUrl(),
     };
-
-    /// <summary>
-    /// Standard output for tables: as wide as the terminal, or 200 columns when redirected (Spectre's 80 would
-    /// cut the summary's columns short in a log file); Spectre leaves colour out when it is not a terminal.
-    /// </summary>
-    public static IAnsiConsole Out()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = 200;
-        }
-
-        return console;
-    }
 
     /// <summary>The Kafka clients of the configuration, or a message naming the setting.</summary>
     /// <exception cref="ArgumentException">No bootstrap servers are configured.</exception>

@@ -73,7 +73,7 @@ public static class ProduceCommand
 
     private static async Task<int> RunAsync(FileProduceOptions options, string registryUrl, CancellationToken cancellationToken)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = CliConsole.Error;
         var interactive = !Console.IsErrorRedirected;
         ProducedFile result;
         try
@@ -120,7 +120,7 @@ public static class ProduceCommand
         }
         catch (Exception e) when (e is FileProduceException or ArgumentException or StreamsConfigurationException)
         {
-            await Console.Error.WriteLineAsync("streams produce: " + e.Message);
+            await Console.Error.WriteLineAsync("streams produce: " + CliMessages.Of(e));
             return 1;
         }
 
@@ -128,7 +128,7 @@ public static class ProduceCommand
         table.AddRow(Markup.Escape(result.Topic), Markup.Escape(result.Subject), Text(result.SchemaId), Text(result.Records), Text(result.Rejected),
             Text(result.Failed), Text(result.Bytes), result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             result.RecordsPerSecond.ToString("0", CultureInfo.InvariantCulture));
-        KafkaCli.Out().Write(table);
+        CliConsole.Output.Write(table);
         if (result.FirstFailure is { } failure)
         {
             await Console.Error.WriteLineAsync($"streams produce: {result.Failed} record(s) were not delivered: {failure}");

@@ -34,7 +34,7 @@ public static class QueryCommand
             }
             catch (Exception e) when (e is QueryRefusedException or InvalidOperationException or ServingException or Npgsql.NpgsqlException)
             {
-                await Console.Error.WriteLineAsync($"streams query: {e.Message}");
+                await Console.Error.WriteLineAsync($"streams query: {CliMessages.Of(e)}");
                 return 1;
             }
         });

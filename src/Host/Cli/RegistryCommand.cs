@@ -93,8 +93,8 @@ public static class RegistryCommand
                 return 0;
             }
 
-            var name = r.GetValue(subject) ?? throw new ArgumentException("Give a subject, or --id.");
-            var spec = VersionSpec.Parse(r.GetValue(version)!);
+            var name = r.GetValue(subject) ?? throw new CliUsageException("give a subject, or --id.");
+            var spec = Usage(() => VersionSpec.Parse(r.GetValue(version)!), "--version");
             var found = spec.Number is { } number
                 ? await registry.GetSchemaAsync(name, number, ct)
                 : await registry.GetLatestSchemaAsync(name, ct);
@@ -139,7 +139,7 @@ public static class RegistryCommand
             int? number = null;
             if (r.GetValue(version) is { } text)
             {
-                var spec = VersionSpec.Parse(text);
+                var spec = Usage(() => VersionSpec.Parse(text), "--version");
                 number = spec.Number ?? (await registry.GetLatestSchemaAsync(r.GetValue(subject)!, ct)).Version;
             }
 
@@ -174,7 +174,7 @@ public static class RegistryCommand
             using var registry = new CachedSchemaRegistryClient(client);
             if (r.GetValue(set) is { } level)
             {
-                await registry.SetCompatibilityAsync(r.GetValue(subject), CompatibilityLevels.Parse(level), ct);
+                await registry.SetCompatibilityAsync(r.GetValue(subject), Usage(() => CompatibilityLevels.Parse(level), "--set"), ct);
             }
 
             Console.WriteLine((await registry.GetCompatibilityAsync(r.GetValue(subject), ct)).ToWireName());
@@ -201,20 +201,38 @@ public static class RegistryCommand
         {
             return await action(client);
         }
+        catch (CliUsageException e)
+        {
+            await Console.Error.WriteLineAsync("error: " + CliMessages.Of(e));
+            return CliExitCodes.Usage;
+        }
         catch (SchemaRegistryException e)
         {
-            await Console.Error.WriteLineAsync($"error {e.ErrorCode}: {e.Message}");
-            return 2;
+            await Console.Error.WriteLineAsync($"error {e.ErrorCode}: {CliMessages.Of(e)}");
+            return CliExitCodes.Failure;
         }
         catch (HttpRequestException e)
         {
-            await Console.Error.WriteLineAsync($"error: the registry at {baseUrl} could not be reached: {e.Message}");
-            return 2;
+            await Console.Error.WriteLineAsync($"error: the registry at {baseUrl} could not be reached: {CliMessages.Of(e)}");
+            return CliExitCodes.Failure;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync("error: " + e.Message);
-            return 2;
+            await Console.Error.WriteLineAsync("error: " + CliMessages.Of(e));
+            return CliExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Parses an option's value on this side: a value of the wrong form is a usage error, not the registry's answer.</summary>
+    private static T Usage<T>(Func<T> parse, string option)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (SchemaRegistryException e)
+        {
+            throw new CliUsageException($"{option}: {CliMessages.Of(e)}");
         }
     }
 }

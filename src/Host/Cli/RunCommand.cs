@@ -34,6 +34,12 @@ public static class RunCommand
                 Schema? inputSchema = schemaPath is null ? null : AvroSchemaParser.Parse(await File.ReadAllTextAsync(schemaPath, cancellationToken));
                 await using var dataSource = pipeline.Transforms.Any(t => t.Needs.HasFlag(TransformNeeds.Postgres)) ? PostgresConnection.Open(result, postgres) : null;
                 var runner = new PipelineRunner(pipeline, PipelineMode.Batch, new PipelineEnvironment(dataSource));
+                if (inputSchema is RecordSchema records && !pipeline.Transforms.Any(t => t.Needs.HasFlag(TransformNeeds.Postgres)))
+                {
+                    // The spec against the input's schema before a record is read: unknown fields, sink columns.
+                    runner.Validate(records);
+                }
+
                 var summary = await PipelineFileRunner.RunAsync(runner, result.GetValue(input)!.FullName, result.GetValue(output)!.FullName, inputSchema, cancellationToken);
                 await Console.Out.WriteLineAsync($"{summary.RecordsRead} records read, {summary.RecordsWritten} rows written to {result.GetValue(output)!.FullName}");
                 foreach (var (name, (path, rows)) in summary.Children)
@@ -51,7 +57,7 @@ public static class RunCommand
             catch (Exception e) when (e is PipelineSpecException or ExpressionException or TransformException or RecordFileException or IOException
                                           or SchemaException or InvalidOperationException or NotSupportedException or ArgumentException or Npgsql.NpgsqlException)
             {
-                await Console.Error.WriteLineAsync($"streams run: {e.Message}");
+                await Console.Error.WriteLineAsync($"streams run: {CliMessages.Of(e)}");
                 return 1;
             }
         });

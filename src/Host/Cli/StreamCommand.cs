@@ -110,7 +110,7 @@ public static class StreamCommand
                                       or Streams.Registry.SchemaRegistryException or HttpRequestException or Npgsql.NpgsqlException
                                       or Streams.Serving.ServingException or Streams.Formats.Model.SchemaException)
         {
-            await Console.Error.WriteLineAsync($"streams stream: {e.Message}");
+            await Console.Error.WriteLineAsync($"streams stream: {CliMessages.Of(e)}");
             return 1;
         }
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Streams.Host.Configuration;
 
 namespace Streams.Host.Cli;
 
@@ -11,7 +13,7 @@ public static class StreamsCli
     {
         var root = new RootCommand(
             "Streams: a self-hosted AWS Glue for Kafka streams and data-lake files. " +
-            "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch.");
+            "Schema registry, data catalog and crawlers, and one pipeline definition for stream and batch. " + CliExitCodes.Help);
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(FormatCommand.Create());
@@ -32,6 +34,61 @@ public static class StreamsCli
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> as the executable does: a command line that does not parse exits with
+    /// <see cref="CliExitCodes.Usage"/>; an error no command expected prints one line, never a stack trace
+    /// (<c>STREAMS_DEBUG=1</c> adds it, for a bug report).
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration)
+    {
+        var parsed = Create().Parse(args);
+        var error = configuration.Error;
+        try
+        {
+            var exit = await parsed.InvokeAsync(configuration);
+            return parsed.Errors.Count > 0 ? CliExitCodes.Usage : exit;
+        }
+        catch (StreamsConfigurationException e)
+        {
+            await error.WriteLineAsync($"streams: {CliMessages.Of(e)} Fix it in appsettings.json or the environment.");
+            return CliExitCodes.Failure;
+        }
+        catch (CliUsageException e)
+        {
+            await error.WriteLineAsync($"{CommandPath(parsed)}: {CliMessages.Of(e)}");
+            return CliExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("streams: cancelled.");
+            return 130;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not a user error: one readable line; the trace only when asked for, for the report.
+            await error.WriteLineAsync($"{CommandPath(parsed)}: internal error: {CliMessages.Of(e).TrimEnd('.')}. This is a bug in Streams; "
+                + "run it again with STREAMS_DEBUG=1 for the details to report.");
+            if (Environment.GetEnvironmentVariable("STREAMS_DEBUG") is "1" or "true")
+            {
+                await error.WriteLineAsync(e.ToString());
+            }
+
+            return CliExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The words of the command that ran, <c>streams format convert</c>, for messages.</summary>
+    private static string CommandPath(ParseResult parsed)
+    {
+        var words = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            words.Insert(0, result.Command is RootCommand ? "streams" : result.Command.Name);
+        }
+
+        return string.Join(' ', words);
     }
 
     /// <summary><c>--version</c>: the host's version and the Kafka client's, native library included.</summary>

@@ -52,7 +52,7 @@ public static class TopicsCommand
                 table.AddRow(Markup.Escape(t.Name), Text(t.Partitions), Text(t.ReplicationFactor));
             }
 
-            KafkaCli.Out().Write(table);
+            CliConsole.Output.Write(table);
             return 0;
         }));
         return command;
@@ -80,7 +80,7 @@ public static class TopicsCommand
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 if (equals <= 0)
                 {
-                    throw new ArgumentException($"--config '{pair}' is not NAME=VALUE.");
+                    throw new CliUsageException($"--config '{pair}' is not NAME=VALUE.");
                 }
 
                 settings[pair[..equals]] = pair[(equals + 1)..];
@@ -111,7 +111,7 @@ public static class TopicsCommand
                 partitions.AddRow(Text(p.Id), Text(p.Leader), string.Join(',', p.Replicas), string.Join(',', p.InSyncReplicas), Text(p.Low), Text(p.High));
             }
 
-            KafkaCli.Out().Write(partitions);
+            CliConsole.Output.Write(partitions);
             if (topic.Configs is { Count: > 0 })
             {
                 var configs = new Table().AddColumns("Config", "Value");
@@ -120,7 +120,7 @@ public static class TopicsCommand
                     configs.AddRow(Markup.Escape(key), Markup.Escape(value));
                 }
 
-                KafkaCli.Out().Write(configs);
+                CliConsole.Output.Write(configs);
             }
 
             if (topic.Groups is { Count: > 0 })
@@ -139,7 +139,7 @@ public static class TopicsCommand
                     }
                 }
 
-                KafkaCli.Out().Write(lag);
+                CliConsole.Output.Write(lag);
             }
 
             foreach (var missing in topic.Unavailable)
@@ -207,18 +207,18 @@ public static class TopicsCommand
         }
         catch (TopicsCommandException e)
         {
-            await Console.Error.WriteLineAsync("streams topics: " + e.Message);
+            await Console.Error.WriteLineAsync("streams topics: " + CliMessages.Of(e));
             return 1;
         }
         catch (HttpRequestException e)
         {
             await Console.Error.WriteLineAsync(
-                $"streams topics: the Streams API at {baseUrl} could not be reached ({e.Message}): start `streams dev` (or `streams serve`), or pass --url.");
+                $"streams topics: the Streams API at {baseUrl} could not be reached ({CliMessages.Of(e)}): start `streams dev` (or `streams serve`), or pass --url.");
             return 1;
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync("streams topics: " + e.Message);
+            await Console.Error.WriteLineAsync("streams topics: " + CliMessages.Of(e));
             return 1;
         }
     }

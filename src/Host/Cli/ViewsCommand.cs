@@ -30,7 +30,7 @@ public static class ViewsCommand
             }
             catch (Exception e) when (e is InvalidOperationException or ServingException or Npgsql.NpgsqlException)
             {
-                await Console.Error.WriteLineAsync($"streams views: {e.Message}");
+                await Console.Error.WriteLineAsync($"streams views: {CliMessages.Of(e)}");
                 return 1;
             }
         });

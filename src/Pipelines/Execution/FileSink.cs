@@ -10,11 +10,14 @@ namespace Streams.Pipelines.Execution;
 /// extension picks the format), child outputs to <c>OUTPUT.child.EXT</c>, dead letters to
 /// <c>OUTPUT.dead-letters.jsonl</c> (<see cref="DeadLetterJson"/>). Files open on first use; the main file
 /// is created at completion even when empty. Positions are not stored: a file run restarts from the start.
+/// Every file is written under a temporary name (<see cref="StagedFile"/>) and renamed at completion, so a run
+/// that fails leaves no partial output behind.
 /// </summary>
 /// <param name="outputPath">The main output file.</param>
 public sealed class FileSink(string outputPath) : IPipelineSink
 {
     private readonly Dictionary<string, (IRecordWriter Writer, string Path, long Rows)> _children = new(StringComparer.Ordinal);
+    private readonly List<StagedFile> _staged = [];
     private IRecordWriter? _main;
     private long _written;
     private StreamWriter? _deadLetters;
@@ -56,7 +59,7 @@ public sealed class FileSink(string outputPath) : IPipelineSink
                 if (!_children.TryGetValue(name, out var child))
                 {
                     var path = Sibling(name, System.IO.Path.GetExtension(outputPath));
-                    child = (await RecordFiles.OpenWriterAsync(path, batch.Schema, cancellationToken: cancellationToken), path, 0);
+                    child = (await OpenWriterAsync(path, batch.Schema, cancellationToken), path, 0);
                 }
 
                 foreach (var record in batch.Records)
@@ -70,7 +73,7 @@ public sealed class FileSink(string outputPath) : IPipelineSink
 
         foreach (var dead in result.DeadLetters)
         {
-            _deadLetters ??= new StreamWriter(DeadLetterPath, append: false, new UTF8Encoding(false));
+            _deadLetters ??= new StreamWriter(Stage(DeadLetterPath).TemporaryPath, append: false, new UTF8Encoding(false));
             await _deadLetters.WriteLineAsync(DeadLetterJson.Format(dead).AsMemory(), cancellationToken);
             _dead++;
         }
@@ -85,7 +88,11 @@ public sealed class FileSink(string outputPath) : IPipelineSink
             await EnsureMainAsync(schema, cancellationToken);
         }
 
-        await DisposeAsync();
+        await CloseAsync();
+        foreach (var staged in _staged)
+        {
+            staged.Commit();
+        }
     }
 
     /// <summary>What was written, for <paramref name="read"/> input records.</summary>
@@ -94,7 +101,17 @@ public sealed class FileSink(string outputPath) : IPipelineSink
 
     private async Task EnsureMainAsync(RecordSchema schema, CancellationToken cancellationToken)
     {
-        _main ??= await RecordFiles.OpenWriterAsync(outputPath, schema, cancellationToken: cancellationToken);
+        _main ??= await OpenWriterAsync(outputPath, schema, cancellationToken);
+    }
+
+    private async Task<IRecordWriter> OpenWriterAsync(string path, RecordSchema schema, CancellationToken cancellationToken) =>
+        await RecordFiles.OpenWriterAsync(Stage(path).TemporaryPath, schema, new RecordFileOptions { FileName = path }, cancellationToken);
+
+    private StagedFile Stage(string path)
+    {
+        var staged = new StagedFile(path);
+        _staged.Add(staged);
+        return staged;
     }
 
     private string Sibling(string name, string extension)
@@ -105,6 +122,15 @@ public sealed class FileSink(string outputPath) : IPipelineSink
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        foreach (var staged in _staged)
+        {
+            staged.Dispose();
+        }
+    }
+
+    private async Task CloseAsync()
     {
         if (_disposed)
         {

@@ -8,7 +8,9 @@ namespace Streams.Pipelines.Execution;
 /// Reads one record file (any format <see cref="RecordFiles"/> knows, by extension) in its reader's
 /// batches; each record carries its row as position, and each batch commits the bookmark
 /// (<see cref="SourcePosition.InFile"/>, next row). An empty file yields one empty batch, so the
-/// sinks learn the schema.
+/// sinks learn the schema. A JSON line or CSV row that does not fit the schema becomes a dead letter (the
+/// reason names the file and line or row; its position is the row its batch starts at) and reading
+/// goes on; damage a reader cannot step over (a corrupt Avro block) still ends the run with its error.
 /// </summary>
 /// <param name="path">The file.</param>
 /// <param name="schema">The schema for inputs that carry none (JSON lines), or null.</param>
@@ -22,10 +24,15 @@ public sealed class RecordFileSource(string path, Schema? schema = null) : IReco
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var skip = resume.Where(p => p.Source == Path && p.Partition == SourcePosition.FilePartition).Select(p => p.Offset).DefaultIfEmpty(0).Max();
-        await using var reader = await RecordFiles.OpenReaderAsync(Path, new RecordFileOptions { Schema = schema }, cancellationToken);
+        long row = 0;
+        var unread = new List<DeadLetter>();
+        await using var reader = await RecordFiles.OpenReaderAsync(Path, new RecordFileOptions
+        {
+            Schema = schema,
+            OnBadRecord = e => unread.Add(new DeadLetter(null, SourcePosition.InFile(Path, row), "source", e.Message)),
+        }, cancellationToken);
         var recordSchema = reader.Schema as RecordSchema ?? throw new InvalidOperationException(
             $"{Path}: the records are {reader.Schema.DisplayName}, not records; a pipeline reads records.");
-        long row = 0;
         var any = false;
         while (await reader.ReadBatchAsync(cancellationToken) is { } values)
         {
@@ -39,19 +46,32 @@ public sealed class RecordFileSource(string path, Schema? schema = null) : IReco
             }
 
             row += values.Count;
-            if (records.Length == 0)
+            var dead = TakeAll(unread);
+            if (records.Length == 0 && dead is null)
             {
                 continue;
             }
 
             any = true;
-            yield return new SourceBatch(new RecordBatch(recordSchema, records, positions), [SourcePosition.InFile(Path, row)]);
+            yield return new SourceBatch(new RecordBatch(recordSchema, records, positions), [SourcePosition.InFile(Path, row)], dead);
         }
 
-        if (!any)
+        if (!any || unread.Count > 0)
         {
-            yield return new SourceBatch(new RecordBatch(recordSchema, []), []);
+            yield return new SourceBatch(new RecordBatch(recordSchema, []), [], TakeAll(unread));
         }
+    }
+
+    private static List<DeadLetter>? TakeAll(List<DeadLetter> unread)
+    {
+        if (unread.Count == 0)
+        {
+            return null;
+        }
+
+        var taken = new List<DeadLetter>(unread);
+        unread.Clear();
+        return taken;
     }
 
     /// <inheritdoc />

@@ -95,13 +95,12 @@ internal sealed partial class Binder(string text, RecordSchema schema, string? c
             var prefix = string.Join('.', syntax.Path.Take(i));
             if (current is null)
             {
-                throw Error(syntax.Position, $"'{prefix}' is {fieldSchema.DisplayName}, not a record, so it has no field '{syntax.Path[i]}'", syntax.Name);
+                throw Error(syntax.Position, $"'{prefix}' is {fieldSchema.DisplayName}, not a record, so it has no field '{syntax.Path[i]}'");
             }
 
             var field = current.GetField(syntax.Path[i])
                 ?? throw Error(syntax.Position,
-                    $"Unknown field '{string.Join('.', syntax.Path.Take(i + 1))}'; {(i == 0 ? "the input" : $"'{prefix}'")} has fields {string.Join(", ", current.Fields.Select(f => f.Name))}",
-                    syntax.Name);
+                    $"Unknown field '{string.Join('.', syntax.Path.Take(i + 1))}'; {(i == 0 ? "the input" : $"'{prefix}'")} has fields {string.Join(", ", current.Fields.Select(f => f.Name))}");
             positions[i] = field.Position;
             fieldSchema = field.Schema;
             current = (fieldSchema.NonNullBranch ?? fieldSchema) as RecordSchema;

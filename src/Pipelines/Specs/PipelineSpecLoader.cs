@@ -145,7 +145,13 @@ public static partial class PipelineSpecLoader
         var transformKind = TransformKinds.Find(kind) ?? throw item.Error($"unknown transform '{kind}'; known: {string.Join(", ", TransformKinds.Names)}");
         try
         {
-            return transformKind.Parse(new TransformSpecText(item, body, label));
+            var parsed = transformKind.Parse(new TransformSpecText(item, body, label)).ToList();
+            foreach (var transform in parsed)
+            {
+                transform.Origin = (body ?? item).Location;
+            }
+
+            return parsed;
         }
         catch (ExpressionException e)
         {
@@ -222,7 +228,10 @@ public static partial class PipelineSpecLoader
     {
         node.Keys("serving", "output", "keys", "time");
         return new SinkSpec(node.Optional("output")?.Scalar() ?? SinkSpec.Main, node.Optional("serving")?.Scalar(),
-            node.Optional("keys")?.Strings() ?? [], node.Optional("time")?.Scalar());
+            node.Optional("keys")?.Strings() ?? [], node.Optional("time")?.Scalar())
+        {
+            Origin = node.Location,
+        };
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]

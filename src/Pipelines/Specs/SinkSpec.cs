@@ -12,6 +12,9 @@ public sealed record SinkSpec(string Output, string? Serving, IReadOnlyList<stri
     /// <summary>The name of the main output.</summary>
     public const string Main = "main";
 
+    /// <summary>Where the spec defines the sink (file, line, column, key path), for messages; empty when built in code.</summary>
+    public string Origin { get; init; } = "";
+
     /// <summary>The name of the dead-letter output.</summary>
     public const string DeadLetters = "dead_letters";
 }

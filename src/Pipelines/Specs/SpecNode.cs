@@ -9,14 +9,21 @@ internal sealed class SpecNode(YamlNode node, string path, string file)
 
     public bool IsSequence => node is YamlSequenceNode;
 
-    public PipelineSpecException Error(string detail) =>
-        new($"{file} line {node.Start.Line}{(path.Length > 0 ? $", {path}" : "")}: {detail.TrimEnd('.')}.");
+    /// <summary>Where the node is, for messages: <c>orders.yaml line 6, column 5, transforms[0].filter</c>.</summary>
+    public string Location => $"{file} line {node.Start.Line}, column {node.Start.Column}{(path.Length > 0 ? $", {path}" : "")}";
+
+    public PipelineSpecException Error(string detail) => new($"{Location}: {detail.TrimEnd('.')}.");
 
     private YamlMappingNode Mapping() => node as YamlMappingNode ?? throw Error("expected a mapping (key: value)");
 
+    /// <summary>A mapping key as text; a key that is itself a list or mapping is refused where it stands.</summary>
+    private string KeyOf(YamlNode key) => key is YamlScalarNode scalar
+        ? scalar.Value ?? ""
+        : throw new SpecNode(key, path, file).Error("a key must be a plain name, not a list or mapping");
+
     public void Keys(params string[] allowed)
     {
-        foreach (var key in Mapping().Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? ""))
+        foreach (var key in Mapping().Children.Keys.Select(KeyOf))
         {
             if (!allowed.Contains(key))
             {
@@ -31,7 +38,7 @@ internal sealed class SpecNode(YamlNode node, string path, string file)
     public SpecNode Required(string key) => Optional(key) ?? throw Error($"'{key}' is required");
 
     public IEnumerable<(string Key, SpecNode Value)> Entries() =>
-        Mapping().Children.Select(e => (((YamlScalarNode)e.Key).Value ?? "", new SpecNode(e.Value, Join(path, ((YamlScalarNode)e.Key).Value ?? ""), file)));
+        Mapping().Children.Select(e => (KeyOf(e.Key), new SpecNode(e.Value, Join(path, KeyOf(e.Key)), file)));
 
     public IEnumerable<SpecNode> Items() => (node as YamlSequenceNode ?? throw Error("expected a list"))
         .Children.Select((c, i) => new SpecNode(c, $"{path}[{i}]", file));

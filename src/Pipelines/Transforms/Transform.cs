@@ -11,6 +11,9 @@ public abstract class Transform
     /// <summary>The transform's name in messages and dead letters, e.g. <c>transforms[2] (filter)</c>.</summary>
     public string Label { get; set; } = "";
 
+    /// <summary>Where the spec defines the transform, e.g. <c>orders.yaml line 6, column 5, transforms[0]</c>, for messages; empty when built in code.</summary>
+    public string Origin { get; set; } = "";
+
     /// <summary>The spec keyword, e.g. <c>filter</c>.</summary>
     public abstract string Kind { get; }
 

@@ -49,6 +49,34 @@ public sealed class CatalogCommandTests : IAsyncLifetime
             timeout: TimeSpan.FromSeconds(60));
 
     [Fact]
+    public async Task Catalog_show_into_a_pipe_has_no_colour_codes_and_does_not_wrap()
+    {
+        var store = new CatalogStore(NpgsqlDataSource.Create(_database!.ConnectionString), new SecretProtector(null));
+        var note = string.Join(' ', Enumerable.Repeat("a-long-parameter-value", 12));
+        await store.CreateTableAsync("lake", new TableInput
+        {
+            Name = "wide",
+            StorageDescriptor = new StorageDescriptor { Columns = [new Column { Name = "id", Type = "bigint" }], Location = _lake + "/wide" },
+            Parameters = new Dictionary<string, string> { ["note"] = note },
+        });
+
+        // No COLUMNS: a redirected console must not fall back to 80 columns; TERM asks for colour, which a pipe must not get.
+        var show = await ExternalTool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "streams.dll"), "catalog", "show", "lake", "wide"],
+            workingDirectory: _lake,
+            environment: new Dictionary<string, string>
+            {
+                ["STREAMS__POSTGRES__CONNECTIONSTRING"] = _database.ConnectionString,
+                ["STREAMS__LAKE__ROOT"] = _lake,
+                ["TERM"] = "xterm-256color",
+                ["COLORTERM"] = "truecolor",
+            },
+            timeout: TimeSpan.FromSeconds(60));
+
+        show.Should().NotContain("\u001b").And.Contain("lake.wide");
+        show.Split('\n').Should().Contain(line => line.Contains(note), "the parameter's value stays on one line");
+    }
+
+    [Fact]
     public async Task Crawl_prints_a_summary_and_catalog_lists_what_it_found()
     {
         var crawl = await Streams("crawl", "sales");

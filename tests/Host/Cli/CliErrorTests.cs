@@ -11,7 +11,7 @@ public sealed class CliErrorTests
     public async Task An_unknown_verb_is_named()
     {
         var result = await RunAsync(["frobnicate"]);
-        result.Exit.Should().NotBe(0);
+        result.Exit.Should().Be(2, "a usage error exits with 2");
         result.Err.Should().Contain("frobnicate");
     }
 
@@ -19,12 +19,53 @@ public sealed class CliErrorTests
     public async Task A_bad_option_is_named()
     {
         var unknown = await RunAsync(["dev", "--brokerz", "3"]);
-        unknown.Exit.Should().NotBe(0);
+        unknown.Exit.Should().Be(2);
         unknown.Err.Should().Contain("--brokerz");
 
         var notANumber = await RunAsync(["dev", "--brokers", "many"]);
-        notANumber.Exit.Should().NotBe(0);
+        notANumber.Exit.Should().Be(2);
         notANumber.Err.Should().Contain("many").And.Contain("--brokers");
+    }
+
+    [Theory]
+    [InlineData("format cat", "Required argument 'FILE' missing")]
+    [InlineData("run pipeline.yaml", "--input")]
+    [InlineData("registry get", "give a subject, or --id")]
+    public async Task A_missing_argument_is_a_usage_error(string command, string message)
+    {
+        var result = await RunAsync(command.Split(' '));
+        result.Exit.Should().Be(2, result.Err);
+        result.Err.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Messages_carry_no_dotnet_parameter_names_or_stack_traces()
+    {
+        var files = Directory.CreateTempSubdirectory("streams-cli-files-");
+        try
+        {
+            var spec = Path.Combine(files.FullName, "p.yaml");
+            await File.WriteAllTextAsync(spec, "name: p\nsource: {batch: {path: x}}\n");
+            var input = Path.Combine(files.FullName, "in.jsonl");
+            await File.WriteAllTextAsync(input, "{\"a\": 1}\n");
+
+            var result = await RunAsync(["run", spec, "--input", input, "--output", Path.Combine(files.FullName, "out.jsonl")]);
+
+            result.Exit.Should().Be(1);
+            result.Err.Should().Contain("streams run: ").And.Contain("schema").And.NotContain("(Parameter").And.NotContain("   at ");
+        }
+        finally
+        {
+            files.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Help_states_the_exit_codes()
+    {
+        var result = await RunAsync(["--help"]);
+        result.Exit.Should().Be(0);
+        result.Out.Should().Contain("Exit codes: 0 success; 1 bad data, not found, refused or unreachable; 2 usage error");
     }
 
     [Theory]

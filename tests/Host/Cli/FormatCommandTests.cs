@@ -162,7 +162,29 @@ public sealed class FormatCommandTests : IDisposable
         await File.WriteAllTextAsync(PathOf("bad.jsonl"), Lines[0] + "\n" + Lines[1].Replace("\"-0.01\"", "\"abc\"") + "\n");
         var convert = await Streams("format", "convert", PathOf("bad.jsonl"), PathOf("o.avro"), "--schema", PathOf("order.avsc"));
         convert.Exit.Should().Be(1);
-        convert.Err.Should().Contain("bad.jsonl: line 2, field price").And.Contain("holds the 1 record(s) converted before it");
+        convert.Err.Should().Contain("bad.jsonl: line 2, field price").And.Contain("nothing was written");
+        Directory.GetFiles(_dir).Select(Path.GetFileName).Should().BeEquivalentTo(["bad.jsonl", "order.avsc", "in.jsonl"], "a failed convert leaves no partial file");
+    }
+
+    [Theory]
+    [InlineData("nodes.parquet", "parquet cannot hold these records: Record Node at 'Node.next' is recursive, which Parquet cannot store")]
+    [InlineData("nodes.csv", "csv cannot hold these records: CSV columns are flat: field 'next' is union<null, record Node>, which CSV cannot store")]
+    public async Task A_schema_the_output_format_cannot_store_is_a_plain_error_and_leaves_no_file(string output, string message)
+    {
+        await File.WriteAllTextAsync(PathOf("node.avsc"), """
+            {"type":"record","name":"Node","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","Node"],"default":null}]}
+            """);
+        await File.WriteAllTextAsync(PathOf("nodes.jsonl"), "{\"value\": 1, \"next\": {\"value\": 2, \"next\": null}}\n{\"value\": 3, \"next\": null}\n");
+        var avro = await Streams("format", "convert", PathOf("nodes.jsonl"), PathOf("nodes.avro"), "--schema", PathOf("node.avsc"));
+        avro.Exit.Should().Be(0, avro.Err);
+        await File.WriteAllTextAsync(PathOf(output), "an older file the failed convert must not replace");
+
+        var convert = await Streams("format", "convert", PathOf("nodes.avro"), PathOf(output));
+
+        convert.Exit.Should().Be(1);
+        convert.Err.Should().Contain(message).And.Contain("nothing was written").And.NotContain("Exception").And.NotContain("   at ");
+        (await File.ReadAllTextAsync(PathOf(output))).Should().Be("an older file the failed convert must not replace");
+        Directory.GetFiles(_dir).Should().HaveCount(4, "no temporary file stays behind");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public static class InProcessCli
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await StreamsCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await StreamsCli.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 }

@@ -60,6 +60,8 @@ public sealed class RegistryCommandTests : IAsyncLifetime
         (await StreamsAsync("get", "--id", "1")).Should().StartWith("id 1 (AVRO)");
         (await StreamsAsync("config", "orders-value", "--set", "full_transitive")).Trim().Should().Be("FULL_TRANSITIVE");
         var missing = await FluentActions.Awaiting(() => StreamsAsync("get", "nope")).Should().ThrowAsync<InvalidOperationException>();
-        missing.Which.Message.Should().Contain("exited with 2").And.Contain("40401");
+        missing.Which.Message.Should().Contain("exited with 1").And.Contain("40401");
+        var badLevel = await FluentActions.Awaiting(() => StreamsAsync("config", "orders-value", "--set", "sideways")).Should().ThrowAsync<InvalidOperationException>();
+        badLevel.Which.Message.Should().Contain("exited with 2").And.Contain("--set");
     }
 }
