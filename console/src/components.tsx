@@ -66,7 +66,7 @@ export interface Series {
 export function Chart({ kind, labels, series, title }: { kind: "line" | "bar"; labels: string[]; series: Series[]; title: string }) {
   const w = 640;
   const h = 260;
-  const left = 56;
+  const left = 72;
   const bottom = 44;
   const top = 12;
   const right = 12;
@@ -82,7 +82,7 @@ export function Chart({ kind, labels, series, title }: { kind: "line" | "bar"; l
   const cx = (i: number) => left + band * i + band / 2;
   const colors = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed"];
   const ticks = [min, min + span / 2, max];
-  const every = Math.max(1, Math.ceil(n / 8));
+  const every = Math.max(1, Math.ceil(n / 6));
   return (
     <figure class="chart" data-testid="chart" data-kind={kind}>
       <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${kind} chart: ${title}`} preserveAspectRatio="xMidYMid meet">
@@ -90,7 +90,7 @@ export function Chart({ kind, labels, series, title }: { kind: "line" | "bar"; l
           <g key={t}>
             <line x1={left} x2={w - right} y1={y(t)} y2={y(t)} class="grid" />
             <text x={left - 6} y={y(t) + 4} text-anchor="end" class="axis">
-              {num(t, 2)}
+              {Math.abs(t) >= 10000 ? t.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 }) : num(t, 2)}
             </text>
           </g>
         ))}

@@ -91,7 +91,14 @@ function App() {
   const needsKey = info.data?.authRequired && !loadCredentials();
   return (
     <>
-      <a class="skip" href="#content">
+      <a
+        class="skip"
+        href="#content"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("content")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header>

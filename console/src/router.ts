@@ -34,7 +34,7 @@ export function interceptLinks(): void {
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = (event.target as Element).closest("a");
-    if (!anchor || anchor.target || anchor.hasAttribute("download")) return;
+    if (!anchor || anchor.target || anchor.hasAttribute("download") || anchor.getAttribute("href")?.startsWith("#")) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin || !url.pathname.startsWith(base)) return;
     event.preventDefault();

@@ -122,7 +122,7 @@ export function Query() {
               <Chart
                 kind={chartKind}
                 title={`${plan.valueColumns.map((i) => result.columns[i].name).join(", ")} by ${result.columns[plan.labelColumn].name}`}
-                labels={result.rows.map((r) => (timeTypes.test(result.columns[plan.labelColumn].type) ? time(r[plan.labelColumn] as string) : cell(r[plan.labelColumn])))}
+                labels={result.rows.map((r) => (timeTypes.test(result.columns[plan.labelColumn].type) ? time(r[plan.labelColumn] as string).slice(5, 16) : cell(r[plan.labelColumn])))}
                 series={plan.valueColumns.map((i) => ({
                   name: result.columns[i].name,
                   values: result.rows.map((r) => (r[i] === null || r[i] === undefined ? null : Number(r[i]))),
