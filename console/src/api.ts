@@ -121,15 +121,45 @@ export interface PipelineStatus {
   name: string;
   state: string;
   recordsPerSecond: number;
-  lag: number;
+  lag: number | null;
   freshnessP50Ms: number | null;
   freshnessP99Ms: number | null;
   deadLetters: number;
   lastCommit: string | null;
+  /** "host": measured by the speed layer running in this host (GET /api/status); "serving": derived from committed offsets. */
+  origin: "host" | "serving";
 }
 
+type RawStatus = {
+  name?: string;
+  pipeline?: string;
+  state?: string;
+  recordsPerSecond?: number;
+  lag?: number | null;
+  freshnessP50Ms?: number | null;
+  freshnessP99Ms?: number | null;
+  freshnessSeconds?: { p50?: number | null; p99?: number | null };
+  deadLetters?: number;
+  lastCommit?: string | null;
+  lastCommitAt?: string | null;
+};
+
+const seconds = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 1000);
+
+/** The pipelines the host runs, from GET /api/status (freshness in ms or, as the host sends it, in seconds). */
 export async function status(): Promise<PipelineStatus[]> {
-  return (await get<{ pipelines: PipelineStatus[] }>("/api/status")).pipelines ?? [];
+  const raw = await get<{ pipelines?: RawStatus[] }>("/api/status");
+  return (raw.pipelines ?? []).map((p) => ({
+    name: p.name ?? p.pipeline ?? "?",
+    state: p.state ?? "UNKNOWN",
+    recordsPerSecond: p.recordsPerSecond ?? 0,
+    lag: p.lag ?? null,
+    freshnessP50Ms: p.freshnessP50Ms ?? seconds(p.freshnessSeconds?.p50),
+    freshnessP99Ms: p.freshnessP99Ms ?? seconds(p.freshnessSeconds?.p99),
+    deadLetters: p.deadLetters ?? 0,
+    lastCommit: p.lastCommit ?? p.lastCommitAt ?? null,
+    origin: "host",
+  }));
 }
 
 export interface ViewInfo {

@@ -25,11 +25,12 @@ export function Overview({ info }: { info: ConsoleInfo }) {
   const previous = useRef(new Map<string, { at: number; offsets: number }>());
   const live = useLoad<PipelineStatus[]>(async () => {
     const now = Date.now();
-    let rows: PipelineStatus[];
-    if (info.statusServed) {
-      rows = await status();
-    } else {
-      rows = (await pipelines()).map((p) => {
+    // The host's own speed layers first; pipelines running elsewhere (streams stream) from the serving layer.
+    const hosted = info.statusServed ? await status() : [];
+    const names = new Set(hosted.map((p) => p.name));
+    const derived = (await pipelines())
+      .filter((p) => !names.has(p.name))
+      .map((p): PipelineStatus => {
         const before = previous.current.get(p.name);
         previous.current.set(p.name, { at: now, offsets: p.committedOffsets });
         const rps = before && now > before.at ? ((p.committedOffsets - before.offsets) * 1000) / (now - before.at) : 0;
@@ -37,14 +38,15 @@ export function Overview({ info }: { info: ConsoleInfo }) {
           name: p.name,
           state: p.lastCommit && now - Date.parse(p.lastCommit) < 60_000 ? "RUNNING" : "IDLE",
           recordsPerSecond: Math.max(rps, 0),
-          lag: null as unknown as number,
+          lag: null,
           freshnessP50Ms: null,
           freshnessP99Ms: null,
           deadLetters: p.deadLetters,
           lastCommit: p.lastCommit,
+          origin: "serving",
         };
       });
-    }
+    const rows = [...hosted, ...derived];
     for (const r of rows) {
       const samples = history.current.get(r.name) ?? [];
       samples.push({ at: now, rps: r.recordsPerSecond, lag: r.lag ?? null, p99: r.freshnessP99Ms ?? null });
@@ -69,7 +71,8 @@ export function Overview({ info }: { info: ConsoleInfo }) {
     <div class="page">
       <h1>Overview</h1>
       <p class="muted">
-        Live numbers, every {pollMs / 1000} s{info.statusServed ? " from /api/status" : " from the serving layer's committed offsets"}.
+        Live numbers, every {pollMs / 1000} s: measured by the speed layer for pipelines this host runs
+        {info.statusServed ? "" : " (this host serves no /api/status)"}, derived from committed offsets for the others.
       </p>
       <ErrorBox error={live.error} />
       {live.data && live.data.length === 0 ? <p>No pipeline has written to the serving layer yet.</p> : null}
@@ -80,7 +83,8 @@ export function Overview({ info }: { info: ConsoleInfo }) {
             <Card key={p.name} title={p.name}>
               <div data-testid={`pipeline-${p.name}`}>
                 <p>
-                  <StateBadge state={p.state} /> <a href={href(`/pipelines/${seg(p.name)}`)}>details</a>
+                  <StateBadge state={p.state} /> <span class="muted">{p.origin === "host" ? "in this host" : "from the serving layer"}</span>{" "}
+                  <a href={href(`/pipelines/${seg(p.name)}`)}>details</a>
                 </p>
                 <div class="stats">
                   <Stat label="records/s" value={num(p.recordsPerSecond, 1)} testId="rps" />
