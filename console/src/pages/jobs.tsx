@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { glue, glueAll, type ConsoleInfo } from "../api";
 import { ErrorBox, Graph, Loading, StateBadge, type GraphNode } from "../components";
-import { duration, time } from "../format";
+import { duration, num, time } from "../format";
 import { useLoad } from "../hooks";
 import { href, seg } from "../router";
 
@@ -29,13 +29,13 @@ export interface JobRun {
   ExecutionTime?: number;
   ErrorMessage?: string;
   Arguments?: Record<string, string>;
-  [metric: string]: unknown;
+  /** A Streams extension of Glue's JobRun: what the run processed. */
+  Metrics?: { RecordsIn?: number; RecordsOut?: number; DeadLetters?: number };
 }
 export interface JobRunsResponse {
   JobRuns?: JobRun[];
   NextToken?: string;
 }
-const runFields = new Set(["Id", "Attempt", "JobName", "JobRunState", "StartedOn", "CompletedOn", "ExecutionTime", "ErrorMessage", "Arguments", "LastModifiedOn", "PreviousRunId", "TriggerName", "AllocatedCapacity", "Timeout", "MaxCapacity", "WorkerType", "NumberOfWorkers", "GlueVersion", "PredecessorRuns"]);
 const activeStates = new Set(["STARTING", "RUNNING", "STOPPING", "WAITING"]);
 
 export function Jobs({ info, route }: { info: ConsoleInfo; route: string[] }) {
@@ -218,11 +218,8 @@ function JobPage({ name }: { name: string }) {
               <td>{time(r.StartedOn)}</td>
               <td>{time(r.CompletedOn)}</td>
               <td>{duration(r.ExecutionTime ?? (r.StartedOn && !r.CompletedOn ? Date.now() / 1000 - r.StartedOn : undefined))}</td>
-              <td class="mono">
-                {Object.entries(r)
-                  .filter(([k, v]) => !runFields.has(k) && (typeof v === "number" || typeof v === "string"))
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(" ")}
+              <td class="num" data-testid="run-metrics">
+                {r.Metrics ? `${num(r.Metrics.RecordsIn)} in, ${num(r.Metrics.RecordsOut)} out, ${num(r.Metrics.DeadLetters)} dead` : "–"}
               </td>
               <td>{r.ErrorMessage ?? ""}</td>
             </tr>
