@@ -206,9 +206,9 @@ export function Graph({ nodes, edges, title, testId }: { nodes: GraphNode[]; edg
     const l = layer.get(n.id) ?? 0;
     columns.set(l, [...(columns.get(l) ?? []), n]);
   });
-  const boxW = 150;
+  const boxW = 132;
   const boxH = 46;
-  const gapX = 48;
+  const gapX = 28;
   const gapY = 18;
   const pos = new Map<string, { x: number; y: number }>();
   let maxRows = 1;
@@ -238,11 +238,11 @@ export function Graph({ nodes, edges, title, testId }: { nodes: GraphNode[]; edg
             <g key={n.id} class={`node ${n.tone ?? ""}`} data-node={n.id}>
               <rect x={p.x} y={p.y} width={boxW} height={boxH} rx="6" />
               <text x={p.x + 8} y={p.y + 18}>
-                {n.label.length > 20 ? n.label.slice(0, 19) + "…" : n.label}
+                {n.label.length > 18 ? n.label.slice(0, 17) + "…" : n.label}
               </text>
               {n.sub ? (
                 <text x={p.x + 8} y={p.y + 35} class="sub">
-                  {n.sub.length > 22 ? n.sub.slice(0, 21) + "…" : n.sub}
+                  {n.sub.length > 20 ? n.sub.slice(0, 19) + "…" : n.sub}
                 </text>
               ) : null}
               <title>{`${n.label}${n.sub ? ": " + n.sub : ""}`}</title>

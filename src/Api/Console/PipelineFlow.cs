@@ -1,5 +1,6 @@
 using System.Globalization;
 using Streams.Pipelines.Specs;
+using Streams.Pipelines.Transforms;
 
 namespace Streams.Api.Console;
 
@@ -22,7 +23,13 @@ internal static class PipelineFlow
 
         for (var i = 0; i < spec.Transforms.Count; i++)
         {
-            nodes.Add(new FlowNode($"transform-{i}", "transform", spec.Transforms[i].Kind, spec.Transforms[i].Label));
+            var transform = spec.Transforms[i];
+            nodes.Add(new FlowNode($"transform-{i}", "transform", transform.Kind, transform switch
+            {
+                FilterTransform filter => filter.Condition,
+                DeriveTransform derive => $"{derive.Column} = {derive.Expression}",
+                _ => transform.Label,
+            }));
         }
 
         if (spec.Window is { } window)
