@@ -184,6 +184,7 @@ export interface PipelineSummary {
   deadLetters: number;
   committedOffsets: number;
   lastCommit: string | null;
+  lag: number | null;
   job: string | null;
   specLocation: string | null;
   specError: string | null;

@@ -34,6 +34,8 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
             .Should().BePositive();
         await Assertions.Expect(card.GetByTestId("last-commit")).Not.ToHaveTextAsync(firstCommit, new() { Timeout = (float)Live.TotalMilliseconds });
         await Assertions.Expect(card.Locator("svg.spark polyline").First).ToBeVisibleAsync(new() { Timeout = (float)Live.TotalMilliseconds });
+        // Consumer lag: the topic's high watermarks less the committed offsets, a number of records.
+        await Assertions.Expect(card.GetByTestId("lag")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d[\d,]*$"));
         await console.ScreenshotAsync("overview");
 
         // Keyboard: the first Tab reaches the skip link, which moves focus to the content.

@@ -38,7 +38,7 @@ export function Overview({ info }: { info: ConsoleInfo }) {
           name: p.name,
           state: p.lastCommit && now - Date.parse(p.lastCommit) < 60_000 ? "RUNNING" : "IDLE",
           recordsPerSecond: Math.max(rps, 0),
-          lag: null,
+          lag: p.lag,
           freshnessP50Ms: null,
           freshnessP99Ms: null,
           deadLetters: p.deadLetters,

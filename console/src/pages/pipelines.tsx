@@ -55,6 +55,7 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
       <div class="stats">
         <Stat label="dead letters" value={num(pipeline.deadLetters)} testId="pipeline-dead-letters" />
         <Stat label="committed offsets" value={num(pipeline.committedOffsets)} testId="pipeline-offsets" />
+        <Stat label="lag" value={num(pipeline.lag)} testId="pipeline-lag" />
         <Stat label="last commit" value={time(pipeline.lastCommit)} />
         <Stat label="job" value={pipeline.job ?? "–"} />
       </div>

@@ -16,7 +16,7 @@ public static class ConsoleServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(options ?? new ConsoleOptions());
-        services.TryAddSingleton(provider => new PipelineDirectory(connectionString, provider.GetRequiredService<GlueOperationTable>()));
+        services.TryAddSingleton(provider => new PipelineDirectory(connectionString, provider.GetRequiredService<GlueOperationTable>(), provider));
         return services;
     }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Streams.Api.Glue;
 using Streams.Catalog.Model;
 using Streams.Catalog.Postgres;
 using Streams.Pipelines.Specs;
 using Streams.Serving;
+using Streams.Streaming.Kafka;
 
 namespace Streams.Api.Console;
 
@@ -14,7 +16,7 @@ namespace Streams.Api.Console;
 /// locations. Each streaming pipeline's dead letters are in <c>serving.&lt;pipeline&gt;_dead_letters</c>; a view no
 /// known pipeline claims is listed under its own name.
 /// </summary>
-internal sealed class PipelineDirectory(string connectionString, GlueOperationTable glue)
+internal sealed class PipelineDirectory(string connectionString, GlueOperationTable glue, IServiceProvider services)
 {
     private const string S = ServingMigrations.Schema;
     private readonly Lazy<NpgsqlDataSource> _dataSource = new(() => NpgsqlDataSource.Create(connectionString));
@@ -79,12 +81,16 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             EntryOf(view.Name).Views.Add(view.Name);
         }
 
-        return entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e =>
+        var summaries = new List<PipelineSummary>();
+        foreach (var e in entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             var own = positions.Where(p => e.Views.Contains(p.Output) && (e.Topics.Count == 0 || e.Topics.Contains(p.Source))).ToList();
-            return new PipelineSummary(e.Name, views.Where(v => e.Views.Contains(v.Name)).ToList(), e.DeadLetters,
-                own.Sum(p => p.Offsets), own.Count == 0 ? null : own.Max(p => p.UpdatedAt), e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow);
-        }).ToList();
+            summaries.Add(new PipelineSummary(e.Name, views.Where(v => e.Views.Contains(v.Name)).ToList(), e.DeadLetters,
+                own.Sum(p => p.Offset), own.Count == 0 ? null : own.Max(p => p.UpdatedAt), await LagAsync(e.Topics, own, cancellationToken),
+                e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow));
+        }
+
+        return summaries;
     }
 
     /// <summary>The dead letters of <paramref name="pipeline"/>, newest first, of <paramref name="reason"/> when given.</summary>
@@ -149,7 +155,44 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         public IReadOnlyList<FlowNode> Flow { get; set; } = [];
     }
 
-    private sealed record Position(string Output, string Source, long Offsets, DateTime UpdatedAt);
+    private sealed record Position(string Output, string Source, int Partition, long Offset, DateTime UpdatedAt);
+
+    /// <summary>
+    /// Records on the pipeline's topics not yet committed: each partition's high watermark less the next offset its
+    /// views committed (the oldest offset where none did). Null when the broker cannot be asked.
+    /// </summary>
+    private async Task<long?> LagAsync(HashSet<string> topics, List<Position> positions, CancellationToken cancellationToken)
+    {
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var manager = services.GetService<TopicManager>();
+            if (manager is null)
+            {
+                return null;
+            }
+
+            long lag = 0;
+            foreach (var topic in topics)
+            {
+                foreach (var partition in (await manager.DescribeAsync(topic, cancellationToken: cancellationToken)).Partitions)
+                {
+                    var next = positions.Where(p => p.Source == topic && p.Partition == partition.Id).Select(p => (long?)p.Offset).Max() ?? partition.Low;
+                    lag += Math.Max(0, partition.High - next);
+                }
+            }
+
+            return lag;
+        }
+        catch (Exception e) when (e is TopicException or ArgumentException)
+        {
+            return null; // Kafka not configured, or the broker not reachable: the rest of the page still shows.
+        }
+    }
 
     private sealed record JobSpec(string Job, string? Location, PipelineSpec? Spec, string? Text, string? Error);
 
@@ -157,11 +200,11 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
     {
         var list = new List<Position>();
         await using var command = dataSource.CreateCommand(
-            $"SELECT output, source, sum(\"offset\")::bigint, max(updated_at) FROM {S}.positions GROUP BY output, source");
+            $"SELECT output, source, partition, \"offset\", updated_at FROM {S}.positions");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Position(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetDateTime(3)));
+            list.Add(new Position(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetDateTime(4)));
         }
 
         return list;

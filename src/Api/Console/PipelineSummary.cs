@@ -8,10 +8,11 @@ namespace Streams.Api.Console;
 /// <param name="DeadLetters">Dead letters of both layers (<c>serving.&lt;name&gt;_dead_letters</c> and <c>serving.dead_letters</c>).</param>
 /// <param name="CommittedOffsets">The sum of the committed source offsets of its views: grows by one per record consumed.</param>
 /// <param name="LastCommit">When a micro-batch last committed positions, or null.</param>
+/// <param name="Lag">Records on its topics not yet committed (high watermarks less committed offsets), or null when unknown.</param>
 /// <param name="Job">The Glue job whose script location is this pipeline's spec, or null.</param>
 /// <param name="SpecLocation">Where the spec is, or null.</param>
 /// <param name="SpecError">Why the spec could not be read, or null.</param>
 /// <param name="Spec">The spec's text, or null.</param>
 /// <param name="Flow">The spec's flow, empty without a spec.</param>
 public sealed record PipelineSummary(string Name, IReadOnlyList<ServingViewInfo> Views, long DeadLetters, long CommittedOffsets,
-    DateTime? LastCommit, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow);
+    DateTime? LastCommit, long? Lag, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow);
