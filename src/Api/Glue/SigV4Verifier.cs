@@ -17,6 +17,9 @@ public sealed class SigV4Verifier(IReadOnlyDictionary<string, string> accessKeys
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
+    /// <summary>True when access keys are configured, so requests must be signed.</summary>
+    public bool IsEnabled => accessKeys.Count > 0;
+
     /// <summary>A refusal: the AWS error type and message.</summary>
     public sealed record Failure(string ErrorType, string Message);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Streams.Api.Console;
 using Streams.Api.Glue;
 using Streams.Api.Kafka;
 using Streams.Api.Query;
@@ -16,7 +17,8 @@ namespace Streams.Host.Api;
 
 /// <summary>
 /// The HTTP API on Kestrel: each area maps its endpoints here (registry under <c>/registry</c>,
-/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>).
+/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>,
+/// the console at <c>/ui</c>).
 /// </summary>
 public static class ApiHost
 {
@@ -40,6 +42,11 @@ public static class ApiHost
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
         builder.Services.AddHealth();
+        builder.Services.AddConsole(options.Postgres.ConnectionString, new ConsoleOptions
+        {
+            RegistryPath = builder.Configuration[SchemaRegistryEndpoints.PathBaseKey] ?? SchemaRegistryEndpoints.DefaultPathBase,
+            Version = StreamsVersion.Host,
+        });
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
@@ -50,6 +57,7 @@ public static class ApiHost
         app.MapGlueApi();
         app.MapQuery();
         app.MapTopics();
+        app.MapConsole();
 
         return app;
     }

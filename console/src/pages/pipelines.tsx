@@ -1,0 +1,167 @@
+import { useState } from "preact/hooks";
+import { deadLetters, pipelines, type PipelineSummary } from "../api";
+import { Card, ErrorBox, Graph, Loading, Stat } from "../components";
+import { num, time } from "../format";
+import { useLoad } from "../hooks";
+import { href, seg } from "../router";
+
+export function Pipelines({ route }: { route: string[] }) {
+  const list = useLoad(pipelines, [], 3000);
+  const selected = route[0];
+  const pipeline = list.data?.find((p) => p.name === selected);
+  return (
+    <div class="page">
+      <h1>Pipelines</h1>
+      <ErrorBox error={list.error} />
+      <Loading when={list.loading && !list.data} />
+      <div class="split">
+        <nav aria-label="pipelines" class="side">
+          <ul>
+            {(list.data ?? []).map((p) => (
+              <li key={p.name}>
+                <a href={href(`/pipelines/${seg(p.name)}`)} aria-current={p.name === selected ? "page" : undefined}>
+                  {p.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+          {list.data && list.data.length === 0 ? <p>No pipeline has written to the serving layer, and no job names a spec.</p> : null}
+        </nav>
+        <div class="main">
+          {pipeline ? <PipelineDetail pipeline={pipeline} /> : selected && list.data ? <p>No pipeline named {selected}.</p> : <p class="muted">Choose a pipeline.</p>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
+  const flow = pipeline.flow;
+  const edges: [string, string][] = [];
+  const sources = flow.filter((n) => n.kind === "source");
+  const sinks = flow.filter((n) => n.kind === "sink");
+  const middle = flow.filter((n) => n.kind !== "source" && n.kind !== "sink");
+  const firstMiddle = middle[0]?.id;
+  for (const s of sources) if (firstMiddle) edges.push([s.id, firstMiddle]);
+  for (let i = 0; i + 1 < middle.length; i++) edges.push([middle[i].id, middle[i + 1].id]);
+  const last = middle[middle.length - 1]?.id;
+  for (const k of sinks) {
+    if (last) edges.push([last, k.id]);
+    else for (const s of sources) edges.push([s.id, k.id]);
+  }
+  return (
+    <>
+      <h2>{pipeline.name}</h2>
+      <div class="stats">
+        <Stat label="dead letters" value={num(pipeline.deadLetters)} testId="pipeline-dead-letters" />
+        <Stat label="committed offsets" value={num(pipeline.committedOffsets)} testId="pipeline-offsets" />
+        <Stat label="lag" value={num(pipeline.lag)} testId="pipeline-lag" />
+        <Stat label="last commit" value={time(pipeline.lastCommit)} />
+        <Stat label="job" value={pipeline.job ?? "–"} />
+      </div>
+      <Card title="Flow" wide>
+        {flow.length ? (
+          <Graph
+            nodes={flow.map((n) => ({ id: n.id, label: n.label, sub: n.detail, tone: n.kind }))}
+            edges={edges}
+            title={`flow of ${pipeline.name}`}
+            testId="flow"
+          />
+        ) : (
+          <p class="muted">{pipeline.specError ?? "No job names this pipeline's spec, so its flow is not known to this host."}</p>
+        )}
+        {pipeline.specLocation ? <p class="mono">{pipeline.specLocation}</p> : null}
+        {pipeline.spec ? (
+          <details>
+            <summary>Spec</summary>
+            <pre class="code">{pipeline.spec}</pre>
+          </details>
+        ) : null}
+      </Card>
+      <Card title="Serving views" wide>
+        <table data-testid="views">
+          <thead>
+            <tr>
+              <th scope="col">view</th>
+              <th scope="col">watermark</th>
+              <th scope="col">rows</th>
+              <th scope="col">batch rows</th>
+              <th scope="col">speed rows</th>
+              <th scope="col">swapped</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pipeline.views.map((v) => (
+              <tr key={v.name}>
+                <td>{v.name}</td>
+                <td>{v.watermark ? time(v.watermark) : "none (speed only)"}</td>
+                <td class="num">{num(v.rows)}</td>
+                <td class="num">{num(v.batchRows)}</td>
+                <td class="num">{num(v.speedRows)}</td>
+                <td>{time(v.swappedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <DeadLetters name={pipeline.name} total={pipeline.deadLetters} />
+    </>
+  );
+}
+
+function DeadLetters({ name, total }: { name: string; total: number }) {
+  const [reason, setReason] = useState<string | null>(null);
+  const page = useLoad(() => deadLetters(name, reason), [name, reason, total]);
+  return (
+    <Card title="Dead letters" wide>
+      <ErrorBox error={page.error} />
+      <label>
+        Reason{" "}
+        <select
+          value={reason ?? ""}
+          onChange={(e) => setReason((e.target as HTMLSelectElement).value || null)}
+          data-testid="dead-letter-reason"
+        >
+          <option value="">every reason ({num(page.data?.total ?? total)})</option>
+          {(page.data?.reasons ?? []).map((r) => (
+            <option key={r.reason} value={r.reason}>
+              {r.reason.length > 80 ? r.reason.slice(0, 79) + "…" : r.reason} ({r.count})
+            </option>
+          ))}
+        </select>
+      </label>
+      <table data-testid="dead-letters">
+        <thead>
+          <tr>
+            <th scope="col">source</th>
+            <th scope="col">partition</th>
+            <th scope="col">offset / row</th>
+            <th scope="col">stage</th>
+            <th scope="col">reason</th>
+            <th scope="col">at</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(page.data?.letters ?? []).map((d) => (
+            <tr key={d.id}>
+              <td>{d.source ?? ""}</td>
+              <td class="num">{d.partition ?? ""}</td>
+              <td class="num">{d.offset ?? ""}</td>
+              <td>{d.stage}</td>
+              <td>
+                {d.reason}
+                {d.record ? (
+                  <details>
+                    <summary>record</summary>
+                    <pre class="code">{d.record}</pre>
+                  </details>
+                ) : null}
+              </td>
+              <td>{time(d.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

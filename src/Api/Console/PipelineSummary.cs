@@ -1,0 +1,18 @@
+using Streams.Serving;
+
+namespace Streams.Api.Console;
+
+/// <summary>One pipeline as the console lists it: what the serving layer holds of it, and its spec when a job names one.</summary>
+/// <param name="Name">The pipeline name (or, for a view no known pipeline claims, the view's).</param>
+/// <param name="Views">The serving views it writes, with watermark and row counts.</param>
+/// <param name="DeadLetters">Dead letters of both layers (<c>serving.&lt;name&gt;_dead_letters</c> and <c>serving.dead_letters</c>).</param>
+/// <param name="CommittedOffsets">The sum of the committed source offsets of its views: grows by one per record consumed.</param>
+/// <param name="LastCommit">When a micro-batch last committed positions, or null.</param>
+/// <param name="Lag">Records on its topics not yet committed (high watermarks less committed offsets), or null when unknown.</param>
+/// <param name="Job">The Glue job whose script location is this pipeline's spec, or null.</param>
+/// <param name="SpecLocation">Where the spec is, or null.</param>
+/// <param name="SpecError">Why the spec could not be read, or null.</param>
+/// <param name="Spec">The spec's text, or null.</param>
+/// <param name="Flow">The spec's flow, empty without a spec.</param>
+public sealed record PipelineSummary(string Name, IReadOnlyList<ServingViewInfo> Views, long DeadLetters, long CommittedOffsets,
+    DateTime? LastCommit, long? Lag, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow);

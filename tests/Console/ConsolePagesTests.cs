@@ -1,0 +1,202 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Streams.Console.Tests;
+
+/// <summary>
+/// Every page of the console in headless Chromium against a running <c>streams dev</c> with a streaming pipeline:
+/// each loads with no console error, uncaught exception or failed request, and shows what the host holds, live.
+/// Screenshots of each page are kept under <c>screenshots/</c> in the test output.
+/// </summary>
+public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<ConsoleStack>, IAsyncLifetime
+{
+    private static readonly TimeSpan Live = TimeSpan.FromSeconds(30);
+    private ConsoleBrowser _browser = null!;
+
+    public async Task InitializeAsync() => _browser = await ConsoleBrowser.LaunchAsync();
+
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
+
+    [Fact]
+    public async Task Overview_shows_the_pipelines_live_numbers_moving()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/");
+        var card = page.GetByTestId("pipeline-revenue_per_hour");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        var firstCommit = await card.GetByTestId("last-commit").InnerTextAsync();
+        (await card.GetByTestId("dead-letters").InnerTextAsync()).Should().NotBe("0", "the malformed record is a dead letter");
+
+        // The producer sends 40 orders a second: the rate turns positive and the last commit moves, without a reload.
+        await Assertions.Expect(card.GetByTestId("rps")).Not.ToHaveTextAsync("0", new() { Timeout = (float)Live.TotalMilliseconds });
+        double.Parse((await card.GetByTestId("rps").InnerTextAsync()).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)
+            .Should().BePositive();
+        await Assertions.Expect(card.GetByTestId("last-commit")).Not.ToHaveTextAsync(firstCommit, new() { Timeout = (float)Live.TotalMilliseconds });
+        await Assertions.Expect(card.Locator("svg.spark polyline").First).ToBeVisibleAsync(new() { Timeout = (float)Live.TotalMilliseconds });
+        // Consumer lag: the topic's high watermarks less the committed offsets, a number of records.
+        await Assertions.Expect(card.GetByTestId("lag")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d[\d,]*$"));
+        await console.ScreenshotAsync("overview");
+
+        // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("document.activeElement.textContent")).Should().Be("Skip to content");
+        await page.Keyboard.PressAsync("Enter");
+        (await page.EvaluateAsync<string>("document.activeElement.id")).Should().Be("content");
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Narrow_window_has_no_sideways_scrolling()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api, width: 390, height: 844);
+        foreach (var (path, name) in new[] { ("/ui/", "overview-narrow"), ("/ui/query", "query-narrow"), ("/ui/registry/orders-value", "registry-narrow") })
+        {
+            await console.Page.GotoAsync(path);
+            await console.Page.Locator("h1").First.WaitForAsync();
+            await console.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            (await console.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"))
+                .Should().BeTrue($"{path} fits a 390 px window");
+            await console.ScreenshotAsync(name);
+        }
+
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Pipelines_shows_the_serving_view_and_the_dead_letter_with_its_reason_and_position()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/pipelines");
+        // By keyboard: focus the pipeline's link and follow it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "revenue_per_hour", Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/ui/pipelines/revenue_per_hour");
+
+        var view = page.GetByTestId("views").Locator("tbody tr").Filter(new() { HasText = "revenue_per_hour" });
+        await Assertions.Expect(view).ToHaveCountAsync(1);
+        (await view.Locator("td").Nth(1).InnerTextAsync()).Should().Be("none (speed only)", "no backfill has run");
+        long.Parse((await view.Locator("td").Nth(4).InnerTextAsync()).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)
+            .Should().BePositive("speed rows are in the view");
+
+        // Browse by reason: the malformed record's reason is offered with its count (1); choosing it shows that letter
+        // alone, with its position. (The repeated orders are late for their windows by now: dead letters of another reason.)
+        var select = page.GetByTestId("dead-letter-reason");
+        var magic = select.Locator("option").Filter(new() { HasText = "magic" });
+        await Assertions.Expect(magic).ToHaveCountAsync(1);
+        (await magic.InnerTextAsync()).Should().EndWith("(1)");
+        await select.SelectOptionAsync(new SelectOptionValue { Label = await magic.InnerTextAsync() });
+        var rows = page.GetByTestId("dead-letters").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        var cells = await rows.Locator("td").AllInnerTextsAsync();
+        cells[0].Should().Be("orders");
+        int.Parse(cells[1], CultureInfo.InvariantCulture).Should().BeInRange(0, 3);
+        long.Parse(cells[2], CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(0);
+        cells[3].Should().NotBeEmpty("the stage that refused it");
+        cells[4].Should().Contain("magic", "the record is not in Confluent's wire format");
+        await console.ScreenshotAsync("pipeline");
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Catalog_shows_tables_partitions_a_version_diff_and_crawlers()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/catalog");
+        await Assertions.Expect(page.GetByTestId("crawlers").Locator("tbody tr").Filter(new() { HasText = "orders-crawler" })).ToHaveCountAsync(1);
+        await console.ScreenshotAsync("catalog");
+        await page.GetByTestId("databases").GetByRole(AriaRole.Link, new() { Name = "lake" }).ClickAsync();
+        await page.GetByTestId("tables").GetByRole(AriaRole.Link, new() { Name = "orders" }).ClickAsync();
+        await page.WaitForURLAsync("**/ui/catalog/lake/orders");
+
+        var columns = page.GetByTestId("columns").Locator("tbody tr");
+        await Assertions.Expect(columns).ToHaveCountAsync(5);
+        (await columns.Last.Locator("td").AllInnerTextsAsync()).Should().Equal("dt", "string", "yes", "");
+        var partitions = page.GetByTestId("partitions").Locator("tbody tr");
+        await Assertions.Expect(partitions).ToHaveCountAsync(2);
+        (await partitions.Locator("td:first-child").AllInnerTextsAsync()).Should().BeEquivalentTo("2026-11-20", "2026-11-21");
+
+        // A Glue expression narrows the partitions.
+        await page.GetByPlaceholder("dt >= '2026-11-19'").FillAsync("dt > '2026-11-20'");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(partitions).ToHaveCountAsync(1);
+
+        var diff = page.GetByTestId("version-diff");
+        await Assertions.Expect(diff.Locator(".diff-added")).ToHaveTextAsync("+ channel: string");
+        await Assertions.Expect(diff.Locator(".diff-removed")).ToHaveCountAsync(0);
+        await console.ScreenshotAsync("catalog-table");
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Registry_shows_versions_a_diff_and_checks_compatibility()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/registry");
+        await page.GetByTestId("subjects").GetByRole(AriaRole.Link, new() { Name = "orders-value" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("versions").Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("compatibility-level")).ToHaveTextAsync("BACKWARD");
+        await Assertions.Expect(page.GetByTestId("schema-diff").Locator(".diff-added").Filter(new() { HasText = "\"channel\"" })).ToHaveCountAsync(1);
+
+        // The breaking change is refused with its reasons; the latest version itself is compatible.
+        await page.GetByTestId("compat-schema").FillAsync(await File.ReadAllTextAsync(Path.Combine(stack.Directory, "order-v3-broken.avsc")));
+        await page.GetByTestId("compat-check").ClickAsync();
+        var result = page.GetByTestId("compat-result");
+        await Assertions.Expect(result).ToContainTextAsync("Not compatible");
+        (await result.Locator("li").CountAsync()).Should().BePositive("the reasons are listed");
+        await console.ScreenshotAsync("registry");
+
+        await page.GetByTestId("compat-schema").FillAsync(await File.ReadAllTextAsync(Path.Combine(stack.Directory, "order-v2.avsc")));
+        await page.GetByTestId("compat-check").ClickAsync();
+        await Assertions.Expect(result).ToHaveTextAsync("Compatible");
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Query_renders_a_table_a_line_or_bar_chart_and_downloads_csv()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/query");
+        var sql = page.GetByTestId("sql");
+
+        // A time column and a number: a line chart. Run from the keyboard (Ctrl+Enter in the editor).
+        await sql.FillAsync("SELECT window_start, sum(revenue) AS revenue FROM revenue_per_hour GROUP BY window_start ORDER BY window_start");
+        await sql.PressAsync("Control+Enter");
+        await Assertions.Expect(page.GetByTestId("result").Locator("thead th")).ToHaveTextAsync(["window_start", "revenue"]);
+        (await page.GetByTestId("result").Locator("tbody tr").CountAsync()).Should().BePositive();
+        await Assertions.Expect(page.GetByTestId("chart")).ToHaveAttributeAsync("data-kind", "line");
+        await Assertions.Expect(page.GetByTestId("chart").Locator("polyline")).ToHaveCountAsync(1);
+        await console.ScreenshotAsync("query-line");
+
+        // A category column and a number: a bar chart, one bar per customer.
+        await sql.FillAsync("SELECT customer, sum(orders) AS orders FROM revenue_per_hour GROUP BY customer ORDER BY customer");
+        await page.GetByTestId("run-query").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("chart")).ToHaveAttributeAsync("data-kind", "bar");
+        var customers = await page.GetByTestId("result").Locator("tbody tr").CountAsync();
+        customers.Should().BePositive();
+        await Assertions.Expect(page.GetByTestId("chart").Locator("rect")).ToHaveCountAsync(customers);
+        await console.ScreenshotAsync("query-bar");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").ClickAsync());
+        download.SuggestedFilename.Should().Be("query.csv");
+        var csv = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        csv[0].Should().Be("customer,orders");
+        csv.Skip(1).Where(l => l.Length > 0).Should().HaveCount(customers);
+        console.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Jobs_page_loads()
+    {
+        await using var console = await _browser.OpenAsync(stack.Api);
+        await console.Page.GotoAsync("/ui/jobs");
+        await Assertions.Expect(console.Page.Locator("h1")).ToHaveTextAsync("Jobs");
+        await console.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await console.ScreenshotAsync("jobs");
+        console.Errors.Should().BeEmpty();
+    }
+}
