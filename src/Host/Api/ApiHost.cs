@@ -8,6 +8,7 @@ using Streams.Api.Glue;
 using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
+using Streams.Api.Status;
 using Streams.Host.Api.Health;
 using Streams.Host.Configuration;
 using Streams.Streaming.Kafka;
@@ -16,7 +17,8 @@ namespace Streams.Host.Api;
 
 /// <summary>
 /// The HTTP API on Kestrel: each area maps its endpoints here (registry under <c>/registry</c>,
-/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>).
+/// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>,
+/// speed-layer metrics at <c>/metrics</c> and status at <c>/api/status</c>).
 /// </summary>
 public static class ApiHost
 {
@@ -38,6 +40,7 @@ public static class ApiHost
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
+        builder.Services.AddStatus(options.Kafka);
         builder.Services.AddHealth();
 
         var app = builder.Build();
@@ -49,6 +52,7 @@ public static class ApiHost
         app.MapGlueApi();
         app.MapQuery();
         app.MapTopics();
+        app.MapStatus();
 
         return app;
     }
