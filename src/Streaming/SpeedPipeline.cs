@@ -68,13 +68,14 @@ public sealed class SpeedPipeline : IDisposable
 
     /// <summary>
     /// Checks the spec and makes everything it needs exist (serving schema and output, dead-letter table and topic);
-    /// with <paramref name="lake"/>, accepted records are archived there too.
+    /// with <paramref name="lake"/>, accepted records are archived there too, rolled by <paramref name="archiveOptions"/>, and with
+    /// <paramref name="catalog"/> the archive's partitions are registered in the Data Catalog (<see cref="ArchiveCatalogTable"/>).
     /// </summary>
     /// <exception cref="PipelineSpecException">The spec has no Kafka source or no single serving sink.</exception>
     /// <exception cref="TopicException">The source topic does not exist, or the dead-letter topic cannot be made.</exception>
     public static async Task<SpeedPipeline> CreateAsync(PipelineSpec spec, NpgsqlDataSource dataSource, ISchemaRegistryClient registry,
         KafkaClientFactory kafka, TopicManager topics, Catalog.Store.CatalogStore? catalog = null, Catalog.Storage.ILakeStorage? lake = null,
-        CancellationToken cancellationToken = default)
+        ArchiveOptions? archiveOptions = null, CancellationToken cancellationToken = default)
     {
         var (source, servingSink) = SpeedSourceAndSink(spec);
         var readerSchema = await ReaderSchemaAsync(spec, source, registry, cancellationToken);
@@ -105,9 +106,25 @@ public sealed class SpeedPipeline : IDisposable
         await table.EnsureAsync(dataSource, cancellationToken);
         await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, cancellationToken);
 
+        LakeArchive? archive = null;
+        if (lake is not null)
+        {
+            ArchiveCatalogTable? archiveTable = null;
+            if (catalog is not null)
+            {
+                var (database, name) = ArchiveCatalogTable.NameFor(spec, source.Topic);
+                archiveTable = new ArchiveCatalogTable(catalog, database, name);
+            }
+
+            archive = new LakeArchive(lake, source.Topic, archiveOptions, archiveTable);
+            if (archiveTable is not null)
+            {
+                await archiveTable.EnsureTableAsync(archive.Folder, readerSchema, cancellationToken);
+            }
+        }
+
         var producer = kafka.CreateProducer<byte[]?, byte[]?>(c => c.LingerMs = 0);
-        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer),
-            lake is null ? null : new LakeArchive(lake, source.Topic));
+        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer), archive);
     }
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>

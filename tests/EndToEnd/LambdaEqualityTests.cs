@@ -7,7 +7,7 @@ namespace Streams.EndToEnd.Tests;
 /// <summary>
 /// The lambda equality: <c>streams stream</c> over the embedded broker (schema v1, then a compatible v2 mid-stream,
 /// read through the v1 reader schema) fills the merged view and archives what passed the schema under
-/// <c>&lt;lake&gt;/sales/dt=/hour=</c>; <c>streams backfill</c> over that archive, with the same spec, yields the
+/// <c>&lt;lake&gt;/sales/dt=/hour=</c>, registered as catalog table <c>archive.sales</c>; <c>streams backfill</c> over that table, with the same spec, yields the
 /// same rows (every key and window, same values) in the batch layer, and the same transform dead letters.
 /// </summary>
 public sealed class LambdaEqualityTests : IAsyncLifetime
@@ -37,10 +37,10 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
     [Fact]
     public async Task A_backfill_over_the_speed_archive_gives_the_view_the_stream_computed()
     {
-        // One spec for both layers: the topic for the stream, the archive folder for the backfill.
-        var archive = Path.Combine(_stack.Lake.FullName, SalesEvents.Topic);
+        // One spec for both layers: the topic for the stream, and for the backfill the catalog table the stream registers
+        // its archive's partitions in.
         var spec = Path.Combine(_directory.FullName, "sales.yaml");
-        await File.WriteAllTextAsync(spec, SalesEvents.PipelineYaml.Replace("source:\n", $"source:\n  batch: {{ path: {archive}, bookmarks: disable }}\n", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(spec, SalesEvents.PipelineYaml.Replace("source:\n", "source:\n  batch: { table: archive.sales, bookmarks: disable }\n", StringComparison.Ordinal));
         await _producer.ProduceAsync(0, 1000);
         await using (var stream = StreamProcess.Start(spec, Environment()))
         {
@@ -58,6 +58,9 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
         }
 
         await _stack.AssertExactAsync(_producer);
+        var (_, files) = await _stack.ArchiveAsync();
+        files.GroupBy(f => f[..(f.LastIndexOf('/') + 6)]).Should().OnlyContain(g => g.Count() == 1,
+            "a stopping stream rolls each partition's files of an hour into one: " + string.Join(", ", files));
         var streamed = await RowsAsync("serving.sales_per_hour");
         var transformDeadLetters = _producer.Sales.Count(s => !s.PassesTransforms);
 
@@ -93,5 +96,7 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
         ["STREAMS__REGISTRY__URL"] = _stack.RegistryUrl,
         ["STREAMS__LAKE__ROOT"] = _stack.Lake.FullName,
         ["STREAMS__SPEED__SESSIONTIMEOUT"] = "00:00:06",
+        // Roll the archive's micro-batch files every second, so the backfill reads rolled files and segments.
+        ["STREAMS__SPEED__ARCHIVEFILEAGE"] = "00:00:01",
     };
 }

@@ -71,8 +71,10 @@ public static class StreamCommand
             using var registry = new CachedSchemaRegistryClient(result.GetValue(registryOption) ?? RegistryCommand.ConfiguredUrl());
             var clients = new KafkaClientFactory(options.Kafka);
             var lake = string.IsNullOrWhiteSpace(options.Lake.Root) ? null : Streams.Catalog.Storage.LakeStorage.Create(options.Lake);
-            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), lake: lake,
-                cancellationToken: stop.Token);
+            var catalog = lake is null ? null : await CatalogCli.OpenStoreAsync(dataSource, stop.Token);
+            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), catalog, lake,
+                new Streams.Streaming.Archive.ArchiveOptions { MaxFileBytes = options.Speed.ArchiveFileBytes, MaxFileAge = options.Speed.ArchiveFileAge },
+                stop.Token);
             var layer = pipeline.CreateLayer(new SpeedLayerOptions
             {
                 Kafka = options.Kafka,
@@ -84,7 +86,9 @@ public static class StreamCommand
             await Console.Error.WriteLineAsync(
                 $"streams stream: {spec.Name}: {pipeline.Topic} -> serving.{pipeline.Output.Name} (dead letters: serving.{pipeline.DeadLetterTable.Name}, topic {pipeline.DeadLetterTopic.Name}); " +
                 $"micro-batches of {pipeline.Source.MaxBatchRecords} records or {pipeline.Source.MaxBatchInterval.TotalMilliseconds:0} ms; " +
-                (pipeline.Archive is { } archive ? $"archive {archive.Folder}" : "no lake archive (Streams:Lake:Root is empty)") + ". Ctrl-C stops.");
+                (pipeline.Archive is { } archive
+                    ? $"archive {archive.Folder}" + (archive.CatalogTable is { } table ? $" (catalog table {table.Database}.{table.Table})" : "")
+                    : "no lake archive (Streams:Lake:Root is empty)") + ". Ctrl-C stops.");
             var layers = new SpeedLayerRegistry();
             using var registration = layers.Register(spec.Name, layer);
             await using var metricsHost = await StartMetricsAsync(result.GetValue(metricsUrlOption), options, layers, stop.Token);
@@ -117,7 +121,8 @@ public static class StreamCommand
         }
         catch (Exception e) when (e is PipelineSpecException or TopicException or InvalidOperationException or IOException or KafkaException
                                       or Streams.Registry.SchemaRegistryException or HttpRequestException or Npgsql.NpgsqlException
-                                      or Streams.Serving.ServingException or Streams.Formats.Model.SchemaException)
+                                      or Streams.Serving.ServingException or Streams.Formats.Model.SchemaException
+                                      or Streams.Streaming.Archive.ArchiveCatalogException)
         {
             await Console.Error.WriteLineAsync($"streams stream: {e.Message}");
             return 1;
