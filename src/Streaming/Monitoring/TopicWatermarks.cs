@@ -6,14 +6,17 @@ namespace Streams.Streaming.Monitoring;
 /// <summary>
 /// Asks the broker for partitions' low and high watermarks (for lag), over one consumer that joins no group.
 /// A partition the broker does not answer for within the timeout is left out, so a status page degrades to
-/// "lag unknown" instead of failing. Thread-safe: queries are serialised.
+/// "lag unknown" instead of failing. Answers are reused for a second, so a status page polled often, a
+/// progress line and a metrics scrape do not queue up behind the broker. Thread-safe: queries are serialised.
 /// </summary>
 public sealed class TopicWatermarks : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
 
     private readonly IConsumer<Ignore, Ignore> _consumer;
     private readonly Lock _lock = new();
+    private readonly Dictionary<(string Topic, int Partition), (long Low, long High, long At)> _answers = [];
 
     /// <summary>Creates the consumer from <paramref name="clients"/>.</summary>
     public TopicWatermarks(KafkaClientFactory clients)
@@ -30,10 +33,17 @@ public sealed class TopicWatermarks : IDisposable
         {
             foreach (var partition in partitions)
             {
+                if (_answers.TryGetValue((topic, partition), out var known) && System.Diagnostics.Stopwatch.GetElapsedTime(known.At) < Reuse)
+                {
+                    answered[partition] = (known.Low, known.High);
+                    continue;
+                }
+
                 try
                 {
                     var offsets = _consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), Timeout);
                     answered[partition] = (offsets.Low.Value, offsets.High.Value);
+                    _answers[(topic, partition)] = (offsets.Low.Value, offsets.High.Value, System.Diagnostics.Stopwatch.GetTimestamp());
                 }
                 catch (KafkaException)
                 {
