@@ -38,6 +38,7 @@ public static class ApiHost
         // Area services: one line per area.
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
+        builder.Services.AddGlueSchemaRegistry(builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
         builder.Services.AddStatus(options.Kafka);
