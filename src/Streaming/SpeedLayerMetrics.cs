@@ -13,6 +13,9 @@ public sealed class SpeedLayerMetrics
 {
     private const int FreshnessSamples = 8192;
 
+    // Why a window of commits: records/s over the last seconds, not since start, is what a status page means.
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<(string Topic, int Partition), PartitionMetrics> _partitions = new();
     private readonly double[] _freshness = new double[FreshnessSamples];
     private readonly Lock _lock = new();
@@ -25,6 +28,8 @@ public sealed class SpeedLayerMetrics
     private long _lastBatchRecords;
     private double _lastBatchSeconds;
     private double _batchSecondsTotal;
+    private readonly Queue<(DateTime At, int Records)> _recent = new();
+    private DateTime? _lastCommitAt;
 
     /// <summary>Raised after every committed micro-batch (on the stream thread: keep it short).</summary>
     public event Action<MicroBatchCommit>? BatchCommitted;
@@ -52,6 +57,28 @@ public sealed class SpeedLayerMetrics
 
     /// <summary>Seconds all micro-batches took to write.</summary>
     public double BatchSecondsTotal => Volatile.Read(ref _batchSecondsTotal);
+
+    /// <summary>When the last micro-batch committed in PostgreSQL (UTC), or null before any.</summary>
+    public DateTime? LastCommitAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastCommitAt;
+            }
+        }
+    }
+
+    /// <summary>Records committed per second over the last ten seconds (at <paramref name="now"/>, UTC).</summary>
+    public double RecordsPerSecond(DateTime now)
+    {
+        lock (_lock)
+        {
+            Prune(now);
+            return _recent.Sum(r => (double)r.Records) / RateWindow.TotalSeconds;
+        }
+    }
 
     /// <summary>Records consumed and waiting in micro-batches.</summary>
     public long PendingRecords => _partitions.Values.Sum(p => (long)p.Pending);
@@ -116,6 +143,9 @@ public sealed class SpeedLayerMetrics
         lock (_lock)
         {
             _batchSecondsTotal += took.TotalSeconds;
+            _lastCommitAt = result.CommittedAt;
+            _recent.Enqueue((result.CommittedAt, result.Records));
+            Prune(result.CommittedAt);
             foreach (var record in records)
             {
                 _freshness[_freshnessCount++ % FreshnessSamples] = Math.Max(0, (result.CommittedAt - record.Timestamp).TotalSeconds);
@@ -129,5 +159,13 @@ public sealed class SpeedLayerMetrics
         }
 
         BatchCommitted?.Invoke(new MicroBatchCommit(topic, partition, records[0].Offset, records[^1].Offset, result, took));
+    }
+
+    private void Prune(DateTime now)
+    {
+        while (_recent.TryPeek(out var oldest) && now - oldest.At > RateWindow)
+        {
+            _recent.Dequeue();
+        }
     }
 }

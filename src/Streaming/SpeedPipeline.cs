@@ -68,26 +68,18 @@ public sealed class SpeedPipeline : IDisposable
 
     /// <summary>
     /// Checks the spec and makes everything it needs exist (serving schema and output, dead-letter table and topic);
-    /// with <paramref name="lake"/>, accepted records are archived there too.
+    /// with <paramref name="lake"/>, accepted records are archived there too, rolled by <paramref name="archiveOptions"/>, and with
+    /// <paramref name="catalog"/> the archive's partitions are registered in the Data Catalog (<see cref="ArchiveCatalogTable"/>).
     /// </summary>
     /// <exception cref="PipelineSpecException">The spec has no Kafka source or no single serving sink.</exception>
     /// <exception cref="TopicException">The source topic does not exist, or the dead-letter topic cannot be made.</exception>
     public static async Task<SpeedPipeline> CreateAsync(PipelineSpec spec, NpgsqlDataSource dataSource, ISchemaRegistryClient registry,
         KafkaClientFactory kafka, TopicManager topics, Catalog.Store.CatalogStore? catalog = null, Catalog.Storage.ILakeStorage? lake = null,
-        CancellationToken cancellationToken = default)
+        ArchiveOptions? archiveOptions = null, CancellationToken cancellationToken = default)
     {
-        var source = spec.Source.Kafka ?? throw new PipelineSpecException(
-            $"Pipeline '{spec.Name}' has no Kafka source: add source.kafka.topic to stream it.");
-        var servingSinks = spec.Sinks.Where(s => s.Serving is not null).ToList();
-        if (servingSinks.Count != 1 || servingSinks[0].Output != SinkSpec.Main)
-        {
-            throw new PipelineSpecException(
-                $"Pipeline '{spec.Name}': the speed layer writes one serving output of the main output; the spec has {servingSinks.Count} serving sinks" +
-                (servingSinks.Count == 1 ? $" (of output '{servingSinks[0].Output}')" : "") + ".");
-        }
-
+        var (source, servingSink) = SpeedSourceAndSink(spec);
         var readerSchema = await ReaderSchemaAsync(spec, source, registry, cancellationToken);
-        var output = new PipelineRunner(spec, PipelineMode.Speed).ServingDefinition(servingSinks[0], readerSchema);
+        var output = new PipelineRunner(spec, PipelineMode.Speed).ServingDefinition(servingSink, readerSchema);
         // Metadata only (a listing): describing would ask for configs and groups, which the embedded broker
         // does not serve when this process is not the one that owns it.
         var listed = topics.List();
@@ -112,10 +104,27 @@ public sealed class SpeedPipeline : IDisposable
         await new ServingStore(dataSource, catalog).EnsureOutputAsync(output, cancellationToken);
         var table = new KafkaDeadLetterTable(spec.Name);
         await table.EnsureAsync(dataSource, cancellationToken);
+        await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, cancellationToken);
+
+        LakeArchive? archive = null;
+        if (lake is not null)
+        {
+            ArchiveCatalogTable? archiveTable = null;
+            if (catalog is not null)
+            {
+                var (database, name) = ArchiveCatalogTable.NameFor(spec, source.Topic);
+                archiveTable = new ArchiveCatalogTable(catalog, database, name);
+            }
+
+            archive = new LakeArchive(lake, source.Topic, archiveOptions, archiveTable);
+            if (archiveTable is not null)
+            {
+                await archiveTable.EnsureTableAsync(archive.Folder, readerSchema, cancellationToken);
+            }
+        }
 
         var producer = kafka.CreateProducer<byte[]?, byte[]?>(c => c.LingerMs = 0);
-        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer),
-            lake is null ? null : new LakeArchive(lake, source.Topic));
+        return new SpeedPipeline(spec, source, readerSchema, output, dataSource, registry, catalog, new DeadLetterTopic(source.Topic, producer), archive);
     }
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>
@@ -126,7 +135,25 @@ public sealed class SpeedPipeline : IDisposable
     /// <summary>Closes the dead-letter producer.</summary>
     public void Dispose() => DeadLetterTopic.Dispose();
 
-    private static async Task<RecordSchema> ReaderSchemaAsync(PipelineSpec spec, KafkaSourceSpec source, ISchemaRegistryClient registry,
+    /// <summary>The spec's Kafka source and its one serving sink (of the main output), which the speed layer needs.</summary>
+    /// <exception cref="PipelineSpecException">The spec has no Kafka source or not exactly one serving sink of the main output.</exception>
+    internal static (KafkaSourceSpec Source, SinkSpec ServingSink) SpeedSourceAndSink(PipelineSpec spec)
+    {
+        var source = spec.Source.Kafka ?? throw new PipelineSpecException(
+            $"Pipeline '{spec.Name}' has no Kafka source: add source.kafka.topic to stream it.");
+        var servingSinks = spec.Sinks.Where(s => s.Serving is not null).ToList();
+        if (servingSinks.Count != 1 || servingSinks[0].Output != SinkSpec.Main)
+        {
+            throw new PipelineSpecException(
+                $"Pipeline '{spec.Name}': the speed layer writes one serving output of the main output; the spec has {servingSinks.Count} serving sinks" +
+                (servingSinks.Count == 1 ? $" (of output '{servingSinks[0].Output}')" : "") + ".");
+        }
+
+        return (source, servingSinks[0]);
+    }
+
+    /// <summary>The schema the speed layer reads records as: the spec's schema file, else the subject's latest version.</summary>
+    internal static async Task<RecordSchema> ReaderSchemaAsync(PipelineSpec spec, KafkaSourceSpec source, ISchemaRegistryClient registry,
         CancellationToken cancellationToken)
     {
         Schema schema;

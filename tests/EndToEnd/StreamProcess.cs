@@ -41,7 +41,7 @@ internal sealed class StreamProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static StreamProcess Start(string specPath, IReadOnlyDictionary<string, string> environment)
+    public static StreamProcess Start(string specPath, IReadOnlyDictionary<string, string> environment, params string[] options)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -53,6 +53,11 @@ internal sealed class StreamProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streams.dll"));
         info.ArgumentList.Add("stream");
         info.ArgumentList.Add(specPath);
+        foreach (var option in options)
+        {
+            info.ArgumentList.Add(option);
+        }
+
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -96,6 +96,8 @@ public sealed class StreamProcessTests : IAsyncLifetime
         ["STREAMS__LAKE__ROOT"] = _stack.Lake.FullName,
         // A killed member holds its partitions until its session times out: keep that short.
         ["STREAMS__SPEED__SESSIONTIMEOUT"] = "00:00:06",
+        // Archive rolls every second, so kills also land in and around rolls.
+        ["STREAMS__SPEED__ARCHIVEFILEAGE"] = "00:00:01",
     };
 
     private static async Task WaitUntilAsync(StreamProcess process, Func<Task<bool>> condition, TimeSpan timeout, string because)

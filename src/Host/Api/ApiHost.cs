@@ -9,6 +9,7 @@ using Streams.Api.Glue;
 using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
+using Streams.Api.Status;
 using Streams.Host.Api.Health;
 using Streams.Host.Configuration;
 using Streams.Streaming.Kafka;
@@ -18,7 +19,7 @@ namespace Streams.Host.Api;
 /// <summary>
 /// The HTTP API on Kestrel: each area maps its endpoints here (registry under <c>/registry</c>,
 /// the Glue-compatible catalog API at <c>POST /</c>, query under <c>/query</c>, topics under <c>/kafka/topics</c>,
-/// the console at <c>/ui</c>).
+/// speed-layer metrics at <c>/metrics</c> and status at <c>/api/status</c>, the console at <c>/ui</c>).
 /// </summary>
 public static class ApiHost
 {
@@ -41,6 +42,7 @@ public static class ApiHost
         builder.Services.AddGlueSchemaRegistry(builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
+        builder.Services.AddStatus(options.Kafka);
         builder.Services.AddHealth();
         builder.Services.AddConsole(options.Postgres.ConnectionString, new ConsoleOptions
         {
@@ -57,6 +59,7 @@ public static class ApiHost
         app.MapGlueApi();
         app.MapQuery();
         app.MapTopics();
+        app.MapStatus();
         app.MapConsole();
 
         return app;

@@ -29,12 +29,18 @@ internal sealed class CatalogCli : IAsyncDisposable
         var options = StreamsConfiguration.BindOptions(configuration);
         var connectionString = PostgresConnection.Require(options);
 
-        var catalog = new CatalogOptions();
-        configuration.GetSection(CatalogOptions.Section).Bind(catalog);
         var dataSource = NpgsqlDataSource.Create(connectionString);
+        return new CatalogCli(options, dataSource, await OpenStoreAsync(dataSource, cancellationToken));
+    }
+
+    /// <summary>The catalog store over <paramref name="dataSource"/> (migrated), with the configured secret key.</summary>
+    public static async Task<CatalogStore> OpenStoreAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var catalog = new CatalogOptions();
+        StreamsConfiguration.Load().GetSection(CatalogOptions.Section).Bind(catalog);
         var store = new CatalogStore(dataSource, new SecretProtector(catalog.SecretKey));
         await store.MigrateAsync(cancellationToken);
-        return new CatalogCli(options, dataSource, store);
+        return store;
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using Streams.Host.Api;
 using Streams.Host.Configuration;
 using Streams.Pipelines.Specs;
 using Streams.Registry.Client;
 using Streams.Streaming;
 using Streams.Streaming.Kafka;
+using Streams.Streaming.Monitoring;
 
 namespace Streams.Host.Cli;
 
@@ -26,18 +28,22 @@ public static class StreamCommand
         {
             Description = $"The schema registry's base URL (default: {RegistryCommand.UrlKey}, else {RegistryCommand.DefaultUrl}).",
         };
+        var metricsUrl = new Option<string?>("--metrics-url")
+        {
+            Description = "Serve /metrics (Prometheus) and /api/status at this URL while it runs, e.g. http://127.0.0.1:9464 (off by default).",
+        };
         var command = new Command("stream",
             "Run a pipeline's speed layer: consume its Kafka topic in micro-batches into its serving view, exactly once, " +
             "dead-lettering records that fail the schema or a transform. Runs until Ctrl-C/SIGTERM; start it on several hosts to split the partitions.")
         {
-            spec, postgres, registry,
+            spec, postgres, registry, metricsUrl,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(result, spec, postgres, registry, cancellationToken));
+        command.SetAction((result, cancellationToken) => RunAsync(result, spec, postgres, registry, metricsUrl, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult result, Argument<FileInfo> specArgument, Option<string?> postgres, Option<string?> registryOption,
-        CancellationToken cancellationToken)
+        Option<string?> metricsUrlOption, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -65,8 +71,10 @@ public static class StreamCommand
             using var registry = new CachedSchemaRegistryClient(result.GetValue(registryOption) ?? RegistryCommand.ConfiguredUrl());
             var clients = new KafkaClientFactory(options.Kafka);
             var lake = string.IsNullOrWhiteSpace(options.Lake.Root) ? null : Streams.Catalog.Storage.LakeStorage.Create(options.Lake);
-            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), lake: lake,
-                cancellationToken: stop.Token);
+            var catalog = lake is null ? null : await CatalogCli.OpenStoreAsync(dataSource, stop.Token);
+            using var pipeline = await SpeedPipeline.CreateAsync(spec, dataSource, registry, clients, new TopicManager(clients), catalog, lake,
+                new Streams.Streaming.Archive.ArchiveOptions { MaxFileBytes = options.Speed.ArchiveFileBytes, MaxFileAge = options.Speed.ArchiveFileAge },
+                stop.Token);
             var layer = pipeline.CreateLayer(new SpeedLayerOptions
             {
                 Kafka = options.Kafka,
@@ -78,8 +86,13 @@ public static class StreamCommand
             await Console.Error.WriteLineAsync(
                 $"streams stream: {spec.Name}: {pipeline.Topic} -> serving.{pipeline.Output.Name} (dead letters: serving.{pipeline.DeadLetterTable.Name}, topic {pipeline.DeadLetterTopic.Name}); " +
                 $"micro-batches of {pipeline.Source.MaxBatchRecords} records or {pipeline.Source.MaxBatchInterval.TotalMilliseconds:0} ms; " +
-                (pipeline.Archive is { } archive ? $"archive {archive.Folder}" : "no lake archive (Streams:Lake:Root is empty)") + ". Ctrl-C stops.");
-            var progress = new StreamProgress(layer, clients);
+                (pipeline.Archive is { } archive
+                    ? $"archive {archive.Folder}" + (archive.CatalogTable is { } table ? $" (catalog table {table.Database}.{table.Table})" : "")
+                    : "no lake archive (Streams:Lake:Root is empty)") + ". Ctrl-C stops.");
+            var layers = new SpeedLayerRegistry();
+            using var registration = layers.Register(spec.Name, layer);
+            await using var metricsHost = await StartMetricsAsync(result.GetValue(metricsUrlOption), options, layers, stop.Token);
+            var progress = new StreamProgress(spec.Name, layer, clients);
             try
             {
                 await layer.StartAsync(CancellationToken.None);
@@ -108,16 +121,45 @@ public static class StreamCommand
         }
         catch (Exception e) when (e is PipelineSpecException or TopicException or InvalidOperationException or IOException or KafkaException
                                       or Streams.Registry.SchemaRegistryException or HttpRequestException or Npgsql.NpgsqlException
-                                      or Streams.Serving.ServingException or Streams.Formats.Model.SchemaException)
+                                      or Streams.Serving.ServingException or Streams.Formats.Model.SchemaException
+                                      or Streams.Streaming.Archive.ArchiveCatalogException)
         {
             await Console.Error.WriteLineAsync($"streams stream: {CliMessages.Of(e)}");
             return 1;
         }
     }
 
-    private sealed class StreamProgress(SpeedLayer layer, KafkaClientFactory clients) : IDisposable
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication?> StartMetricsAsync(string? url, StreamsOptions options, SpeedLayerRegistry layers,
+        CancellationToken cancellationToken)
     {
-        private readonly IConsumer<Ignore, Ignore> _watermarks = clients.CreateConsumer<Ignore, Ignore>("streams-stream-progress");
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException($"--metrics-url '{url}' is not an http URL; give one like http://127.0.0.1:9464.");
+        }
+
+        var host = MetricsHost.Build(url, options.Kafka, layers);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await host.DisposeAsync();
+            throw new InvalidOperationException($"--metrics-url {url}: cannot listen there ({e.Message}); pick a free port.", e);
+        }
+
+        await Console.Error.WriteLineAsync($"metrics: {url.TrimEnd('/')}/metrics, status: {url.TrimEnd('/')}/api/status");
+        return host;
+    }
+
+    private sealed class StreamProgress(string pipeline, SpeedLayer layer, KafkaClientFactory clients) : IDisposable
+    {
+        private readonly TopicWatermarks _watermarks = new(clients);
         private readonly DateTime _started = DateTime.UtcNow;
         private readonly bool _interactive = !Console.IsErrorRedirected;
 
@@ -190,18 +232,7 @@ public static class StreamCommand
 
         public void Dispose() => _watermarks.Dispose();
 
-        private long? Lag()
-        {
-            try
-            {
-                return layer.Metrics.Partitions.Sum(p =>
-                    Math.Max(0, _watermarks.QueryWatermarkOffsets(new TopicPartition(p.Topic, p.Partition), TimeSpan.FromSeconds(2)).High.Value - p.NextOffset));
-            }
-            catch (KafkaException)
-            {
-                return null;
-            }
-        }
+        private long? Lag() => SpeedLayerRegistry.StatusOf(pipeline, layer, _watermarks, DateTime.UtcNow).Lag;
 
         private static string Seconds(double? seconds) => seconds is { } s ? s.ToString("0.000s", CultureInfo.InvariantCulture) : "-";
     }

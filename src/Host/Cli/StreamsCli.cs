@@ -24,6 +24,8 @@ public static class StreamsCli
         root.Subcommands.Add(ViewsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StreamCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(DeadLettersCommand.Create());
         root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(ProduceCommand.Create());

@@ -65,4 +65,10 @@ public sealed class SpeedOptions
 
     /// <summary>Streamiz stream threads per process.</summary>
     public int Threads { get; set; } = 1;
+
+    /// <summary>The lake archive rolls a partition's micro-batch files of one hour into one file at this many bytes.</summary>
+    public long ArchiveFileBytes { get; set; } = 64L << 20;
+
+    /// <summary>... or when the oldest of them is this old.</summary>
+    public TimeSpan ArchiveFileAge { get; set; } = TimeSpan.FromMinutes(5);
 }

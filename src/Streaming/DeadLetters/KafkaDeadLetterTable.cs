@@ -81,4 +81,90 @@ public sealed class KafkaDeadLetterTable
 
         void Add<T>(T[] values) => command.Parameters.Add(new NpgsqlParameter { Value = values });
     }
+
+    /// <summary>The dead letters <paramref name="query"/> selects, in (topic, partition, offset) order; none when the table does not exist.</summary>
+    public async Task<IReadOnlyList<StoredDeadLetter>> ListAsync(NpgsqlDataSource dataSource, DeadLetterQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await SelectAsync(connection, null, query, forUpdate: false, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Selects dead letters inside <paramref name="transaction"/>; with <paramref name="forUpdate"/> they are locked
+    /// (rows another transaction holds are skipped), so two replays never apply one record twice.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredDeadLetter>> SelectAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DeadLetterQuery query,
+        bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT topic, partition, "offset", "timestamp", key, value, schema_id, stage, reason, dead_at, replayed_at FROM {QualifiedName}
+            WHERE $1::text IS NULL OR strpos(lower(reason), lower($1)) > 0 OR strpos(lower(stage), lower($1)) > 0
+            ORDER BY topic, partition, "offset" LIMIT $2 {(forUpdate ? "FOR UPDATE SKIP LOCKED" : "")}
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Limit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        var rows = new List<StoredDeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = new MicroBatches.KafkaRecord(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), Utc(reader.GetDateTime(3)),
+                reader.IsDBNull(4) ? null : (byte[])reader[4], reader.IsDBNull(5) ? null : (byte[])reader[5]);
+            rows.Add(new StoredDeadLetter(record, reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetString(7), reader.GetString(8),
+                Utc(reader.GetDateTime(9)), reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10))));
+        }
+
+        return rows;
+
+        static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+
+    /// <summary>Removes the rows at <paramref name="positions"/> (replayed into the pipeline's output) in the caller's transaction.</summary>
+    internal async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<MicroBatches.KafkaRecord> positions,
+        CancellationToken cancellationToken)
+    {
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            DELETE FROM {QualifiedName} d USING unnest($1::text[], $2::integer[], $3::bigint[]) AS u(topic, partition, "offset")
+            WHERE d.topic = u.topic AND d.partition = u.partition AND d."offset" = u."offset"
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = positions.Select(p => p.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = positions.Select(p => p.Partition).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = positions.Select(p => p.Offset).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records that a replay found <paramref name="deadLetters"/> still dead: their new stage, reason and record, and the time.</summary>
+    internal async Task UpdateStillDeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<(KafkaDeadLetter Dead, string? RecordJson)> deadLetters, CancellationToken cancellationToken)
+    {
+        if (deadLetters.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {QualifiedName} d SET stage = u.stage, reason = u.reason, record = u.record, schema_id = u.schema_id, replayed_at = now()
+            FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::integer[]) AS u(topic, partition, "offset", stage, reason, record, schema_id)
+            WHERE d.topic = u.topic AND d.partition = u.partition AND d."offset" = u."offset"
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.Record.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.Record.Partition).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.Record.Offset).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.Stage).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.Reason).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.RecordJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadLetters.Select(d => d.Dead.SchemaId).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

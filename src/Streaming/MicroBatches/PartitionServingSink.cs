@@ -63,20 +63,7 @@ internal sealed class PartitionServingSink(
 
     public async Task WriteAsync(PipelineStep step, CancellationToken cancellationToken)
     {
-        var deadLetters = new List<(KafkaDeadLetter Dead, string? RecordJson)>(_rejected.Count + step.Result.DeadLetters.Count);
-        deadLetters.AddRange(_rejected.Select(r => (r, (string?)null)));
-        foreach (var failed in step.Result.DeadLetters)
-        {
-            var raw = failed.Position is { } p ? RawAt(p.Offset) : null;
-            if (raw is null)
-            {
-                throw new PipelineExecutionException(
-                    $"A transform dead letter names position {failed.Position?.ToString() ?? "(none)"}, which is not in the micro-batch of {topic}[{partition}]: {failed.Reason}");
-            }
-
-            deadLetters.Add((new KafkaDeadLetter(raw, raw.SchemaId, failed.Transform, failed.Reason), DeadLetterJson.Record(failed)));
-        }
-
+        var deadLetters = DeadLettersOf(_records, _rejected, step.Result, topic, partition);
         await deadLetterTopic.SendAsync([.. deadLetters.Select(d => d.Dead)], cancellationToken);
         await serving.EnsureOutputAsync(cancellationToken);
         var positions = Mine(step.Positions);
@@ -133,17 +120,41 @@ internal sealed class PartitionServingSink(
         }
     }
 
-    private KafkaRecord? RawAt(long offset)
+    /// <summary>
+    /// A micro-batch's dead letters: the records the schema rejected, then the transform failures with the raw
+    /// record each names by position (<paramref name="records"/> are one partition's, in offset order).
+    /// </summary>
+    internal static List<(KafkaDeadLetter Dead, string? RecordJson)> DeadLettersOf(IReadOnlyList<KafkaRecord> records, IReadOnlyList<KafkaDeadLetter> rejected,
+        Pipelines.PipelineResult result, string topic, int partition)
+    {
+        var deadLetters = new List<(KafkaDeadLetter Dead, string? RecordJson)>(rejected.Count + result.DeadLetters.Count);
+        deadLetters.AddRange(rejected.Select(r => (r, (string?)null)));
+        foreach (var failed in result.DeadLetters)
+        {
+            var raw = failed.Position is { } p ? RawAt(records, p.Offset) : null;
+            if (raw is null)
+            {
+                throw new PipelineExecutionException(
+                    $"A transform dead letter names position {failed.Position?.ToString() ?? "(none)"}, which is not in the micro-batch of {topic}[{partition}]: {failed.Reason}");
+            }
+
+            deadLetters.Add((new KafkaDeadLetter(raw, raw.SchemaId, failed.Transform, failed.Reason), DeadLetterJson.Record(failed)));
+        }
+
+        return deadLetters;
+    }
+
+    private static KafkaRecord? RawAt(IReadOnlyList<KafkaRecord> records, long offset)
     {
         // The micro-batch is in offset order: binary search.
-        int low = 0, high = _records.Count - 1;
+        int low = 0, high = records.Count - 1;
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            var at = _records[middle].Offset;
+            var at = records[middle].Offset;
             if (at == offset)
             {
-                return _records[middle];
+                return records[middle];
             }
 
             if (at < offset)

@@ -61,9 +61,22 @@ public sealed class PipelineMicroBatchWriter : IMicroBatchWriter
         _sink.Begin(records, rejected);
         var next = new SourcePosition(_pipeline.Topic, _partition, records[^1].Offset + 1);
         await _driver.ProcessAsync(new SourceBatch(accepted, [next]), cancellationToken);
+        if (_pipeline.Archive is { } committed)
+        {
+            await committed.RollAsync(_partition, force: false, cancellationToken);
+        }
+
         return new MicroBatchResult(records.Count, _sink.LastRows, _sink.LastDeadLetters, DateTime.UtcNow);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _sink.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_pipeline.Archive is { } archive)
+        {
+            await archive.CloseAsync(_partition, CancellationToken.None);
+        }
+
+        await _sink.DisposeAsync();
+    }
 }

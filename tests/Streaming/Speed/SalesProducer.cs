@@ -30,8 +30,11 @@ internal sealed class SalesProducer : IDisposable
 
     public int Produced => Sales.Count + Malformed.Count;
 
-    /// <summary>Produces sales <paramref name="first"/> .. first + count - 1, waiting <paramref name="pause"/> after every 50.</summary>
-    public async Task ProduceAsync(long first, int count, TimeSpan pause = default)
+    /// <summary>
+    /// Produces sales <paramref name="first"/> .. first + count - 1, waiting <paramref name="pause"/> after every 50;
+    /// with <paramref name="v2"/>, in the compatible schema v2 (auto-registered as the subject's next version).
+    /// </summary>
+    public async Task ProduceAsync(long first, int count, TimeSpan pause = default, bool v2 = false)
     {
         _bad ??= await _events.MalformedAsync(_stack.Registry);
         for (var n = first; n < first + count; n++)
@@ -41,7 +44,7 @@ internal sealed class SalesProducer : IDisposable
             var result = await _producer.ProduceAsync(new TopicPartition(SalesEvents.Topic, partition), new Message<byte[]?, byte[]?>
             {
                 Key = Encoding.UTF8.GetBytes(sale.Customer),
-                Value = await _events.SerializeAsync(sale),
+                Value = await _events.SerializeAsync(sale, v2),
             });
             Sales.Add(sale);
             _positions[sale.Id] = (partition, result.Offset.Value);

@@ -1,0 +1,136 @@
+using Npgsql;
+using Streams.Postgres;
+using Streams.Serving;
+using Streams.Streaming.DeadLetters;
+using Streams.Streaming.Kafka;
+
+namespace Streams.Streaming.Monitoring;
+
+/// <summary>
+/// The speed-layer pipelines PostgreSQL knows (<c>streaming.pipelines</c>: name, topic, serving output, recorded
+/// when a pipeline starts), and their status computed from what is stored: positions in <c>serving.positions</c>
+/// against the topic's high watermarks (lag), the dead-letter table's rows, the last commit. So
+/// <c>streams status</c> works whichever process runs a pipeline, or when none does.
+/// </summary>
+public static class SpeedStatusStore
+{
+    /// <summary>The schema of the speed layer's own tables.</summary>
+    public const string Schema = "streaming";
+
+    private static readonly MigrationSet Migrations = new(Schema,
+    [
+        $"""
+        CREATE TABLE {Schema}.pipelines (
+            name text PRIMARY KEY,
+            topic text NOT NULL,
+            output text NOT NULL,
+            started_at timestamptz NOT NULL DEFAULT now());
+        """,
+    ]);
+
+    /// <summary>Records that <paramref name="pipeline"/> streams <paramref name="topic"/> into <paramref name="output"/> (applying the schema first).</summary>
+    public static async Task RecordAsync(NpgsqlDataSource dataSource, string pipeline, string topic, string output, CancellationToken cancellationToken = default)
+    {
+        await MigrationRunner.ApplyAsync(dataSource, Migrations, cancellationToken);
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {Schema}.pipelines (name, topic, output) VALUES ($1, $2, $3)
+            ON CONFLICT (name) DO UPDATE SET topic = excluded.topic, output = excluded.output, started_at = now()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        command.Parameters.Add(new NpgsqlParameter { Value = topic });
+        command.Parameters.Add(new NpgsqlParameter { Value = output });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The status of every recorded pipeline, or of <paramref name="pipeline"/> only; partitions come from
+    /// <paramref name="topics"/> and lag from <paramref name="watermarks"/> (both optional: without them only stored partitions show, lag unknown).
+    /// </summary>
+    public static async Task<IReadOnlyList<StoredPipelineStatus>> ReadAsync(NpgsqlDataSource dataSource, string? pipeline, TopicManager? topics,
+        TopicWatermarks? watermarks, CancellationToken cancellationToken = default)
+    {
+        var recorded = new List<(string Name, string Topic, string Output)>();
+        await using (var command = dataSource.CreateCommand(
+                         $"SELECT name, topic, output FROM {Schema}.pipelines WHERE $1::text IS NULL OR name = $1 ORDER BY name COLLATE \"C\""))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)pipeline ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    recorded.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                }
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                // No pipeline has ever started against this database.
+            }
+        }
+
+        IReadOnlyList<TopicListing>? listed = null;
+        string? brokerError = null;
+        if (topics is not null)
+        {
+            try
+            {
+                listed = topics.List();
+            }
+            catch (TopicException e)
+            {
+                brokerError = e.Message;
+            }
+        }
+
+        var statuses = new List<StoredPipelineStatus>();
+        foreach (var (name, topic, output) in recorded)
+        {
+            var stored = await PositionsAsync(dataSource, output, topic, cancellationToken);
+            var count = listed?.FirstOrDefault(t => t.Name == topic)?.Partitions;
+            var partitionIds = Enumerable.Range(0, count ?? 0).Union(stored.Keys).Order().ToList();
+            var offsets = brokerError is null && watermarks is not null ? watermarks.Query(topic, partitionIds) : new Dictionary<int, (long, long)>();
+            var partitions = partitionIds.Select(p =>
+            {
+                var (next, at) = stored.TryGetValue(p, out var s) ? s : ((long?)null, (DateTime?)null);
+                return offsets.TryGetValue(p, out var o)
+                    ? new PartitionStatus(p, next, o.Low, o.High, 0, at)
+                    : new PartitionStatus(p, next, null, null, 0, at);
+            }).ToList();
+            statuses.Add(new StoredPipelineStatus(name, topic, output, await DeadLetterCountAsync(dataSource, name, cancellationToken), partitions,
+                brokerError ?? (listed is not null && count is null ? $"topic '{topic}' does not exist on the broker" : null)));
+        }
+
+        return statuses;
+    }
+
+    private static async Task<Dictionary<int, (long?, DateTime?)>> PositionsAsync(NpgsqlDataSource dataSource, string output, string topic,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT partition, \"offset\", updated_at FROM {ServingMigrations.Schema}.positions WHERE output = $1 AND source = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = output });
+        command.Parameters.Add(new NpgsqlParameter { Value = topic });
+        var positions = new Dictionary<int, (long?, DateTime?)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            positions[reader.GetInt32(0)] = (reader.GetInt64(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
+        }
+
+        return positions;
+    }
+
+    private static async Task<long> DeadLetterCountAsync(NpgsqlDataSource dataSource, string pipeline, CancellationToken cancellationToken)
+    {
+        var table = new KafkaDeadLetterTable(pipeline);
+        await using var exists = dataSource.CreateCommand($"SELECT to_regclass($1) IS NOT NULL");
+        exists.Parameters.Add(new NpgsqlParameter { Value = table.QualifiedName });
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return 0;
+        }
+
+        await using var count = dataSource.CreateCommand($"SELECT count(*) FROM {table.QualifiedName}");
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

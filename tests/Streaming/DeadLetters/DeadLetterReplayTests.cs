@@ -1,0 +1,88 @@
+using System.Globalization;
+using Streams.Pipelines.Specs;
+using Streams.Streaming.DeadLetters;
+using Streams.Streaming.Kafka;
+using Streams.Streaming.Tests.Speed;
+
+namespace Streams.Streaming.Tests.DeadLetters;
+
+/// <summary>
+/// Replaying dead letters after a fix: the pipeline's CAST rejected codes like "x13"; the fixed spec strips the
+/// "x". A replay applies those records to the merged view and removes their dead letters in one transaction; the
+/// records the schema rejects still stay, with the reason of the new attempt; a second replay changes nothing.
+/// </summary>
+public sealed class DeadLetterReplayTests : IAsyncLifetime
+{
+    private SpeedStack _stack = null!;
+    private SalesProducer _producer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _stack = await SpeedStack.StartAsync();
+        _producer = new SalesProducer(_stack);
+        await _stack.Topics.CreateAsync(new TopicSpec(SalesEvents.Topic, 4));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _producer.Dispose();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Replay_applies_the_fixed_records_once_and_keeps_the_still_dead_with_their_new_reason()
+    {
+        await _producer.ProduceAsync(0, 600);
+        var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
+        var lake = new Streams.Catalog.Storage.LocalLakeStorage(_stack.Lake.FullName);
+        using (var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics, lake: lake))
+        await using (var layer = pipeline.CreateLayer(_stack.LayerOptions()))
+        {
+            await layer.StartAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (layer.Metrics.RecordsIn < _producer.Produced)
+            {
+                DateTime.UtcNow.Should().BeBefore(deadline, $"the layer should consume {_producer.Produced} records (state {layer.State})");
+                await Task.Delay(100);
+            }
+        }
+
+        await _stack.AssertExactAsync(_producer);
+        var table = new KafkaDeadLetterTable(spec.Name);
+        var castFailures = await table.ListAsync(_stack.DataSource, new DeadLetterQuery(Reason: "cast"));
+        castFailures.Select(d => d.Record.Offset).Should().HaveCount(_producer.Sales.Count(s => !s.PassesTransforms));
+        (await table.ListAsync(_stack.DataSource, new DeadLetterQuery(Limit: 2))).Should().HaveCount(2);
+        var schemaDead = _producer.Malformed.Count;
+        var (archivedBefore, _) = await _stack.ArchiveAsync();
+
+        var fixedSpec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml.Replace("CAST(code AS int)", "CAST(replace(code, 'x', '') AS int)", StringComparison.Ordinal));
+        var result = await DeadLetterReplay.RunAsync(fixedSpec, _stack.DataSource, _stack.Registry, new DeadLetterQuery(), lake);
+        result.Selected.Should().Be(castFailures.Count + schemaDead);
+        result.Replayed.Should().Be(castFailures.Count);
+        result.StillDead.Should().HaveCount(schemaDead).And.OnlyContain(d => d.Stage == KafkaDeadLetter.SchemaStage);
+
+        (await _stack.ViewRowsAsync()).Should().Equal(ExpectedAfterFix(), "the fixed records joined their windows");
+        var left = await _stack.DeadLetterRowsAsync();
+        left.Select(d => (d.Partition, d.Offset)).Should().Equal(_producer.Malformed.Select(m => (m.Partition, m.Offset)).Order());
+        foreach (var (dead, malformed) in left.Zip(_producer.Malformed.OrderBy(m => m.Partition).ThenBy(m => m.Offset)))
+        {
+            dead.Reason.Should().Contain(malformed.Reason);
+        }
+
+        (await table.ListAsync(_stack.DataSource, new DeadLetterQuery())).Should().OnlyContain(d => d.ReplayedAt != null, "a replay tried each");
+        var (archivedAfter, _) = await _stack.ArchiveAsync();
+        archivedAfter.Order().Should().Equal(archivedBefore.Order(), "the stream archived the transform failures already, and the schema rejects stay out");
+
+        var again = await DeadLetterReplay.RunAsync(fixedSpec, _stack.DataSource, _stack.Registry, new DeadLetterQuery(), lake);
+        again.Replayed.Should().Be(0);
+        again.Selected.Should().Be(schemaDead);
+        (await _stack.ViewRowsAsync()).Should().Equal(ExpectedAfterFix(), "nothing is applied twice");
+    }
+
+    private List<(string Customer, DateTime Hour, long Orders, long Revenue, long Codes)> ExpectedAfterFix() =>
+        [.. _producer.Sales
+            .GroupBy(s => (s.Customer, s.Hour))
+            .Select(g => (g.Key.Customer, g.Key.Hour, (long)g.Count(), g.Sum(s => s.Amount),
+                g.Sum(s => long.Parse(s.Code.TrimStart('x'), CultureInfo.InvariantCulture))))
+            .OrderBy(r => r.Customer, StringComparer.Ordinal).ThenBy(r => r.Hour)];
+}
