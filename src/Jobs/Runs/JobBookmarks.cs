@@ -38,7 +38,10 @@ public sealed class JobBookmarks(JobStore store, JobEnvironment environment)
     private async Task<(string Pipeline, IReadOnlyDictionary<string, FileBookmark> Bookmarks)> LoadAsync(string jobName, CancellationToken cancellationToken)
     {
         var job = await store.GetJobAsync(jobName, cancellationToken);
-        var context = new JobRunContext(job, new JobRun { Id = "", JobName = jobName, JobRunState = JobRunStates.Succeeded }, new JobArguments(job, null), store);
+        // The spec may name parameters only a run gives (${name}): read it with the latest run's arguments.
+        var latest = (await store.GetRunsAsync(jobName, 0, 1, cancellationToken)).Items.FirstOrDefault();
+        var context = new JobRunContext(job, new JobRun { Id = "", JobName = jobName, JobRunState = JobRunStates.Succeeded },
+            new JobArguments(job, latest?.Arguments), store);
         string pipeline;
         try
         {
