@@ -8,4 +8,8 @@ namespace Streams.Registry;
 /// <param name="Schema">The schema text as registered.</param>
 /// <param name="References">The references it resolves its named types through.</param>
 public sealed record RegisteredSchema(
-    string Subject, int Id, int Version, string SchemaType, string Schema, IReadOnlyList<SchemaReference> References);
+    string Subject, int Id, int Version, string SchemaType, string Schema, IReadOnlyList<SchemaReference> References)
+{
+    /// <summary>The version's UUID (Glue's schema version id), when the answer carries it.</summary>
+    public Guid? VersionId { get; init; }
+}

@@ -48,6 +48,9 @@ public sealed partial class SchemaRegistry : IAsyncDisposable
         _formats = formats.ToDictionary(f => f.SchemaType, StringComparer.Ordinal);
     }
 
+    /// <summary>The store's data source, for the parts of the registry that keep their own tables beside it (Glue's).</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>The schema types this registry accepts.</summary>
     public IReadOnlyCollection<string> SupportedSchemaTypes => _formats.Keys;
 

@@ -65,6 +65,10 @@ public static class SchemaRegistryEndpoints
             RegistryResult.Json((await registry.GetSubjectVersionsOfSchemaAsync(id, deleted ?? false, ct))
                 .Select(v => new SubjectVersionBody { Subject = v.Subject, Version = v.Version }).ToList()));
 
+        // Not in Confluent's API: a version by its UUID (Glue's schema version id, which Glue's wire format carries).
+        group.MapGet("/schemas/versionids/{versionId:guid}", async (Guid versionId, SchemaRegistry registry, CancellationToken ct) =>
+            RegistryResult.Json(SubjectVersionResponse.From(await registry.GetVersionAsync(versionId, ct))));
+
         group.MapGet("/subjects", async (bool? deleted, string? subjectPrefix, SchemaRegistry registry, CancellationToken ct) =>
             RegistryResult.Json(await registry.GetSubjectsAsync(deleted ?? false, subjectPrefix, ct)));
         group.MapPost("/subjects/{subject}", async (string subject, bool? normalize, bool? deleted, HttpContext http,
@@ -107,6 +111,11 @@ public static class SchemaRegistryEndpoints
             SchemaRegistry registry, CancellationToken ct) =>
             RegistryResult.Json(SubjectVersionResponse.From(
                 await registry.GetVersionAsync(Subject(subject), VersionSpec.Parse(version), deleted ?? false, ct))));
+        // Not in Confluent's API: the version with its UUID, for producers writing Glue's wire format.
+        group.MapGet("/subjects/{subject}/versions/{version}/versionid", async (string subject, string version,
+            SchemaRegistry registry, CancellationToken ct) =>
+            RegistryResult.Json(SubjectVersionResponse.From(
+                await registry.GetVersionWithIdAsync(Subject(subject), VersionSpec.Parse(version), ct))));
         group.MapGet("/subjects/{subject}/versions/{version}/schema", async (string subject, string version, bool? deleted,
             SchemaRegistry registry, CancellationToken ct) =>
             RegistryResult.Raw((await registry.GetVersionAsync(Subject(subject), VersionSpec.Parse(version), deleted ?? false, ct)).Schema));

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Streams.Formats.Avro;
 using Streams.Formats.Model;
 
@@ -13,14 +13,23 @@ namespace Streams.Formats.Json;
 public sealed class JsonLinesReader : IRecordReader
 {
     private const int BatchSize = 1024;
+    private const int InitialBufferSize = 64 * 1024;
 
-    private readonly StreamReader _reader;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
     private readonly JsonValueParser.Parse _parse;
     private readonly string? _fileName;
     private readonly Action<RecordFileException>? _onBadRecord;
     private JsonLinesException? _pending;
-    private bool _fatal;
     private long _line;
+
+    // Why bytes rather than a StreamReader: a line is parsed where it lies in the buffer, with no UTF-16 string made
+    // of it and no re-encoding to UTF-8 for the JSON parser. _buffer[_start.._end] holds what is read and not consumed.
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private int _start;
+    private int _end;
+    private bool _endOfStream;
+    private bool _atStart = true;
 
     /// <summary>
     /// Creates a reader of <paramref name="schema"/> records from <paramref name="stream"/>; with
@@ -35,8 +44,8 @@ public sealed class JsonLinesReader : IRecordReader
         Schema = schema;
         _fileName = fileName;
         _parse = JsonValueParser.Compile(schema);
-        _reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true,
-            bufferSize: 64 * 1024, leaveOpen);
+        _stream = stream;
+        _leaveOpen = leaveOpen;
     }
 
     /// <inheritdoc />
@@ -56,32 +65,21 @@ public sealed class JsonLinesReader : IRecordReader
         var batch = new List<object?>();
         while (batch.Count < BatchSize)
         {
-            string? text;
-            try
-            {
-                text = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DecoderFallbackException e)
-            {
-                _pending = new JsonLinesException("the line is not valid UTF-8", _fileName, _line + 1, "", e);
-                _fatal = true;
-                break;
-            }
-
-            if (text is null)
+            var line = await NextLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is not { } bytes)
             {
                 break;
             }
 
             _line++;
-            if (string.IsNullOrWhiteSpace(text))
+            if (bytes.Span.IndexOfAnyExcept(" \t\r"u8) < 0)
             {
                 continue;
             }
 
             try
             {
-                batch.Add(ParseLine(text));
+                batch.Add(ParseLine(bytes));
             }
             catch (JsonLinesException e) when (_onBadRecord is not null)
             {
@@ -102,22 +100,78 @@ public sealed class JsonLinesReader : IRecordReader
         return batch;
     }
 
-    /// <summary>
-    /// A bad line spoils only itself: after its error the next call reads on from the following line. Bytes
-    /// that are not UTF-8 end the file (the decoder's place in the stream is lost).
-    /// </summary>
+    /// <summary>A bad line spoils only itself: after its error the next call reads on from the following line.</summary>
     private JsonLinesException Raise(JsonLinesException error)
     {
-        if (!_fatal)
-        {
-            _pending = null;
-        }
-
+        _pending = null;
         return error;
     }
 
-    private object? ParseLine(string text)
+    /// <summary>The next line without its line break (a UTF-8 byte order mark at the start of the file is skipped), or null at the end.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>?> NextLineAsync(CancellationToken cancellationToken)
     {
+        var scanned = 0;
+        while (true)
+        {
+            if (_atStart && (_end - _start >= 3 || _endOfStream))
+            {
+                _atStart = false;
+                scanned = 0; // nothing was searched for a line break before the mark was looked for
+                if (_buffer.AsSpan(_start, _end - _start).StartsWith("\uFEFF"u8))
+                {
+                    _start += 3;
+                }
+            }
+
+            var newline = _atStart ? -1 : _buffer.AsSpan(_start + scanned, _end - _start - scanned).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var line = new ReadOnlyMemory<byte>(_buffer, _start, scanned + newline);
+                _start += scanned + newline + 1;
+                return TrimCarriageReturn(line);
+            }
+
+            if (_endOfStream)
+            {
+                if (_start == _end)
+                {
+                    return null;
+                }
+
+                var last = new ReadOnlyMemory<byte>(_buffer, _start, _end - _start);
+                _start = _end;
+                return TrimCarriageReturn(last);
+            }
+
+            scanned = _end - _start;
+            if (_start > 0)
+            {
+                // Keep the partial line at the front so the buffer grows only for a line longer than it.
+                _buffer.AsSpan(_start, scanned).CopyTo(_buffer);
+                _start = 0;
+                _end = scanned;
+            }
+            else if (_end == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            _end += read;
+            _endOfStream = read == 0;
+        }
+    }
+
+    private static ReadOnlyMemory<byte> TrimCarriageReturn(ReadOnlyMemory<byte> line) =>
+        line.Length > 0 && line.Span[^1] == (byte)'\r' ? line[..^1] : line;
+
+    private object? ParseLine(ReadOnlyMemory<byte> text)
+    {
+        if (!Utf8.IsValid(text.Span))
+        {
+            throw new JsonLinesException("the line is not valid UTF-8", _fileName, _line, "");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(text);
@@ -134,9 +188,11 @@ public sealed class JsonLinesReader : IRecordReader
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
-        return ValueTask.CompletedTask;
+        if (!_leaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -303,12 +303,14 @@ internal static class JsonValueParser
         private readonly RecordSchema _schema;
         private readonly string _path;
         private readonly FrozenDictionary<string, int> _positions;
+        private readonly byte[][] _utf8Names;
 
         public RecordParse(RecordSchema schema, string path)
         {
             _schema = schema;
             _path = path;
             _positions = schema.Fields.ToFrozenDictionary(f => f.Name, f => f.Position, StringComparer.Ordinal);
+            _utf8Names = [.. schema.Fields.Select(f => System.Text.Encoding.UTF8.GetBytes(f.Name))];
         }
 
         public Parse[] Fields { get; set; } = [];
@@ -321,14 +323,25 @@ internal static class JsonValueParser
             }
 
             var values = new object?[Fields.Length];
-            var seen = new bool[Fields.Length];
+            Span<bool> seen = Fields.Length <= 256 ? stackalloc bool[Fields.Length] : new bool[Fields.Length];
+            var expected = 0;
             foreach (var property in j.EnumerateObject())
             {
-                if (_positions.TryGetValue(property.Name, out var position))
+                // Writers mostly keep the schema's field order: comparing the next expected name's UTF-8 bytes in place
+                // finds the field without making a string of every property name.
+                int position;
+                if (expected < _utf8Names.Length && property.NameEquals(_utf8Names[expected]))
                 {
-                    values[position] = Fields[position](property.Value);
-                    seen[position] = true;
+                    position = expected;
                 }
+                else if (!_positions.TryGetValue(property.Name, out position))
+                {
+                    continue;
+                }
+
+                values[position] = Fields[position](property.Value);
+                seen[position] = true;
+                expected = position + 1;
             }
 
             for (var i = 0; i < seen.Length; i++)

@@ -43,6 +43,7 @@ public static class ApiHost
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
         builder.Services.AddGlueJobs(options.Postgres.ConnectionString, JobsOptionsOf(builder.Configuration), sp => StreamingOf(options, sp));
+        builder.Services.AddGlueSchemaRegistry(builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
         builder.Services.AddHealth();

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Streams.Host.Configuration;
+using Streams.Registry.Serdes;
 using Streams.Streaming.Produce;
 
 namespace Streams.Host.Cli;
 
 /// <summary>
 /// <c>streams produce TOPIC --file F</c>: sends a JSON lines, CSV, Avro or Parquet file to a topic, each value Avro in
-/// Confluent's wire format through the registry. Records that do not fit the schema are named (file and line or
+/// Confluent's wire format (or Glue's with <c>--wire glue</c>) through the registry. Records that do not fit the schema are named (file and line or
 /// row) on stderr and not sent; a summary table ends the run. Exit 1 only when nothing could be sent.
 /// </summary>
 public static class ProduceCommand
@@ -24,14 +25,30 @@ public static class ProduceCommand
         var key = new Option<string?>("--key") { Description = "A field whose value becomes each message's key." };
         var rate = new Option<double?>("--rate") { Description = "At most N records per second." };
         var repeat = new Option<bool>("--repeat") { Description = "Send the file again and again until Ctrl-C." };
+        var wire = new Option<string>("--wire")
+        {
+            Description = "The header before each Avro value: confluent (magic byte 0, schema id) or glue (header version 3, schema version UUID).",
+            DefaultValueFactory = _ => "confluent",
+        }.AcceptOnlyFromAmong("confluent", "glue");
+        var compression = new Option<string>("--compression")
+        {
+            Description = "With --wire glue: none, or zlib to compress each value's body (Glue's compression byte 5).",
+            DefaultValueFactory = _ => "none",
+        }.AcceptOnlyFromAmong("none", "zlib");
         var registry = KafkaCli.RegistryOption();
         var command = new Command("produce",
-            "Send a file's records to a topic in Confluent's wire format (Avro, schema id from the registry).")
+            "Send a file's records to a topic in Confluent's wire format (Avro, schema id from the registry), or Glue's with --wire glue.")
         {
-            topic, file, schema, subject, noRegister, key, rate, repeat, registry,
+            topic, file, schema, subject, noRegister, key, rate, repeat, wire, compression, registry,
         };
         command.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(compression) == "zlib" && r.GetValue(wire) != "glue")
+            {
+                await Console.Error.WriteLineAsync("streams produce: --compression zlib needs --wire glue: Confluent's wire format has no compression byte.");
+                return 2;
+            }
+
             var options = new FileProduceOptions
             {
                 Topic = r.GetValue(topic)!,
@@ -42,6 +59,8 @@ public static class ProduceCommand
                 KeyField = r.GetValue(key),
                 Rate = r.GetValue(rate),
                 Repeat = r.GetValue(repeat),
+                WireFormat = r.GetValue(wire) == "glue" ? MessageWireFormat.Glue : MessageWireFormat.Confluent,
+                GlueZlib = r.GetValue(compression) == "zlib",
             };
             using var stop = KafkaCli.StopOnSignal(ct, out var signals);
             using (signals)

@@ -22,6 +22,8 @@ public sealed class CachedSchemaRegistryClient : ISchemaRegistryClient, IDisposa
     private readonly ConcurrentDictionary<(string Subject, SchemaSubmission Schema, bool Normalize), RegisteredSchema> _lookups = new(SubmissionKeyComparer.Instance);
     private readonly ConcurrentDictionary<(string Subject, int Version), RegisteredSchema> _versions = new();
     private readonly ConcurrentDictionary<string, (RegisteredSchema Schema, long At)> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, RegisteredSchema> _byVersionId = new();
+    private readonly ConcurrentDictionary<(string Subject, int Version), Guid> _versionIds = new();
 
     /// <summary>
     /// Creates a client over <paramref name="http"/>, whose <see cref="HttpClient.BaseAddress"/> is the registry's
@@ -115,6 +117,35 @@ public sealed class CachedSchemaRegistryClient : ISchemaRegistryClient, IDisposa
         var response = await SendAsync<SubjectVersionResponse>(HttpMethod.Get,
             $"subjects/{Escape(subject)}/versions/{version.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
         return _versions.GetOrAdd((subject, version), response.ToRegistered());
+    }
+
+    /// <inheritdoc />
+    public async Task<RegisteredSchema> GetSchemaByVersionIdAsync(Guid versionId, CancellationToken cancellationToken = default)
+    {
+        // A version id is never reused (a version deleted for good and registered again gets a new one), so it is cached forever.
+        if (_byVersionId.TryGetValue(versionId, out var schema))
+        {
+            return schema;
+        }
+
+        var response = await SendAsync<SubjectVersionResponse>(HttpMethod.Get, "schemas/versionids/" + versionId.ToString("D"), null,
+            cancellationToken);
+        return _byVersionId.GetOrAdd(versionId, response.ToRegistered() with { VersionId = versionId });
+    }
+
+    /// <inheritdoc />
+    public async Task<Guid> GetVersionIdAsync(string subject, int version, CancellationToken cancellationToken = default)
+    {
+        if (_versionIds.TryGetValue((subject, version), out var id))
+        {
+            return id;
+        }
+
+        var response = await SendAsync<SubjectVersionResponse>(HttpMethod.Get,
+            $"subjects/{Escape(subject)}/versions/{version.ToString(CultureInfo.InvariantCulture)}/versionid", null, cancellationToken);
+        return _versionIds.GetOrAdd((subject, version), response.VersionId
+            ?? throw new SchemaRegistryException(500, RegistryErrorCodes.StoreError,
+                $"The registry answered no versionId for subject '{subject}' version {version}: it does not serve Glue's schema version ids."));
     }
 
     /// <inheritdoc />

@@ -17,6 +17,12 @@ public interface ISchemaRegistryClient
     /// <summary>One version of a subject.</summary>
     Task<RegisteredSchema> GetSchemaAsync(string subject, int version, CancellationToken cancellationToken = default);
 
+    /// <summary>The version whose UUID (Glue's schema version id) is <paramref name="versionId"/> (error 40402 when none is).</summary>
+    Task<RegisteredSchema> GetSchemaByVersionIdAsync(Guid versionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The UUID (Glue's schema version id) of one version of a subject.</summary>
+    Task<Guid> GetVersionIdAsync(string subject, int version, CancellationToken cancellationToken = default);
+
     /// <summary>The latest version of a subject.</summary>
     Task<RegisteredSchema> GetLatestSchemaAsync(string subject, CancellationToken cancellationToken = default);
 

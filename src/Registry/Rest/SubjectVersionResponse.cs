@@ -20,6 +20,9 @@ public sealed record SubjectVersionResponse
     /// <summary>The references, omitted when there are none.</summary>
     [JsonPropertyName("references")] public IReadOnlyList<SchemaReferenceBody>? References { get; init; }
 
+    /// <summary>The version's UUID (Glue's schema version id); only in the answers that look versions up by it.</summary>
+    [JsonPropertyName("versionId")] public Guid? VersionId { get; init; }
+
     /// <summary>The schema text.</summary>
     [JsonPropertyName("schema")] public string Schema { get; init; } = "";
 
@@ -32,9 +35,10 @@ public sealed record SubjectVersionResponse
         SchemaType = schema.SchemaType == SchemaTypes.Avro ? null : schema.SchemaType,
         References = SchemaReferenceBody.FromList(schema.References),
         Schema = schema.Schema,
+        VersionId = schema.VersionId,
     };
 
     /// <summary>Converts back to the registry's record.</summary>
     public RegisteredSchema ToRegistered() =>
-        new(Subject, Id, Version, SchemaTypes.Normalize(SchemaType), Schema, References?.Select(r => r.ToReference()).ToList() ?? []);
+        new(Subject, Id, Version, SchemaTypes.Normalize(SchemaType), Schema, References?.Select(r => r.ToReference()).ToList() ?? []) { VersionId = VersionId };
 }

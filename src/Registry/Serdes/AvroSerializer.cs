@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using Confluent.Kafka;
 using Streams.Formats.Avro;
 using Streams.Formats.Avro.Binary;
@@ -9,7 +10,8 @@ using Streams.Registry.Client;
 namespace Streams.Registry.Serdes;
 
 /// <summary>
-/// Serializes <see cref="GenericRecord"/>s in Confluent's wire format (<see cref="WireFormat"/>) with schemas
+/// Serializes <see cref="GenericRecord"/>s in Confluent's wire format (<see cref="WireFormat"/>), or with
+/// <see cref="AvroSerializerConfig.WireFormat"/> in Glue's (<see cref="GlueWireFormat"/>, naming the version's UUID), with schemas
 /// from a registry: the record's own schema, registered or looked up under the subject its
 /// <see cref="SubjectNameStrategy"/> names, or with <see cref="AvroSerializerConfig.UseLatestVersion"/> the
 /// subject's latest schema. Usable by Confluent.Kafka producers as a synchronous or asynchronous serializer.
@@ -20,7 +22,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
     private readonly AvroSerializerConfig _config;
     // Keyed by what the subject is derived from rather than the subject itself, so that the warm path neither builds
     // the subject string nor the record's full name for every message.
-    private readonly ConcurrentDictionary<(string? Topic, MessageComponentType Component, RecordSchema Schema), (int Id, AvroDatumWriter Writer)> _writers = new();
+    private readonly ConcurrentDictionary<(string? Topic, MessageComponentType Component, RecordSchema Schema), (int Id, AvroDatumWriter Writer, Guid VersionId)> _writers = new();
 
     // The entry used last: a producer mostly writes one schema to one topic, and comparing references is cheaper than
     // hashing the key. Replaced whole (an immutable record), so readers on other threads see a consistent entry.
@@ -42,8 +44,8 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             return null!; // A null value is a Kafka tombstone, written as no bytes at all.
         }
 
-        var (id, writer) = TryGetKnown(data, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
-        return Encode(id, writer, data, context);
+        var (id, writer, versionId) = TryGetKnown(data, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
+        return Encode(id, writer, versionId, data, context);
     }
 
     /// <inheritdoc />
@@ -56,11 +58,11 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 
         // Once a schema's id is known the synchronous path encodes without touching a task.
         return TryGetKnown(data, context, out var known)
-            ? Encode(known.Id, known.Writer, data, context)
+            ? Encode(known.Id, known.Writer, known.VersionId, data, context)
             : SerializeAsync(data, context).GetAwaiter().GetResult();
     }
 
-    private bool TryGetKnown(GenericRecord data, SerializationContext context, out (int Id, AvroDatumWriter Writer) known)
+    private bool TryGetKnown(GenericRecord data, SerializationContext context, out (int Id, AvroDatumWriter Writer, Guid VersionId) known)
     {
         if (_config.UseLatestVersion)
         {
@@ -72,28 +74,30 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         if (last is not null && ReferenceEquals(last.Schema, data.Schema) && last.Component == context.Component
             && string.Equals(last.Topic, context.Topic, StringComparison.Ordinal))
         {
-            known = (last.Id, last.Writer);
+            known = (last.Id, last.Writer, last.VersionId);
             return true;
         }
 
         if (_writers.TryGetValue((context.Topic, context.Component, data.Schema), out known))
         {
-            _last = new KnownWriter(context.Topic, context.Component, data.Schema, known.Id, known.Writer);
+            _last = new KnownWriter(context.Topic, context.Component, data.Schema, known.Id, known.Writer, known.VersionId);
             return true;
         }
 
         return false;
     }
 
-    private async Task<(int Id, AvroDatumWriter Writer)> GetWriterAsync(RecordSchema schema, SerializationContext context)
+    private async Task<(int Id, AvroDatumWriter Writer, Guid VersionId)> GetWriterAsync(RecordSchema schema, SerializationContext context)
     {
         var subject = _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, schema.FullName);
+        var glue = _config.WireFormat == MessageWireFormat.Glue;
         try
         {
             if (_config.UseLatestVersion)
             {
                 var latest = await _schemas.Client.GetLatestSchemaAsync(subject);
-                return (latest.Id, AvroDatumWriter.For(await _schemas.GetAsync(latest.Id)));
+                var latestVersionId = glue ? await _schemas.Client.GetVersionIdAsync(subject, latest.Version) : Guid.Empty;
+                return (latest.Id, AvroDatumWriter.For(await _schemas.GetAsync(latest.Id)), latestVersionId);
             }
 
             var submission = new SchemaSubmission(_schemas.JsonOf(schema));
@@ -101,8 +105,14 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
                 ? await _schemas.Client.RegisterSchemaAsync(subject, submission, _config.NormalizeSchemas)
                 : (await _schemas.Client.LookUpSchemaAsync(subject, submission, _config.NormalizeSchemas)).Id;
 
+            // Glue's header names the version, not the schema id: the version the schema has under this subject.
+            var versionId = glue
+                ? await _schemas.Client.GetVersionIdAsync(subject,
+                    (await _schemas.Client.LookUpSchemaAsync(subject, submission, _config.NormalizeSchemas)).Version)
+                : Guid.Empty;
+
             // The record's own schema is the writer schema: the id names the same schema in the registry.
-            return _writers.GetOrAdd((context.Topic, context.Component, schema), (id, AvroDatumWriter.For(schema)));
+            return _writers.GetOrAdd((context.Topic, context.Component, schema), (id, AvroDatumWriter.For(schema), versionId));
         }
         catch (SchemaRegistryException e)
         {
@@ -115,11 +125,22 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
     }
 
-    private static byte[] Encode(int id, AvroDatumWriter writer, GenericRecord data, SerializationContext context)
+    private byte[] Encode(int id, AvroDatumWriter writer, Guid versionId, GenericRecord data, SerializationContext context)
     {
+        var glue = _config.WireFormat == MessageWireFormat.Glue;
+        var headerSize = glue ? GlueWireFormat.HeaderSize : WireFormat.HeaderSize;
         var buffer = new ArrayBufferWriter<byte>(256);
-        WireFormat.WriteHeader(buffer.GetSpan(WireFormat.HeaderSize), id);
-        buffer.Advance(WireFormat.HeaderSize);
+        if (glue)
+        {
+            GlueWireFormat.WriteHeader(buffer.GetSpan(headerSize), versionId,
+                _config.GlueZlib ? GlueWireFormat.ZlibCompression : GlueWireFormat.NoCompression);
+        }
+        else
+        {
+            WireFormat.WriteHeader(buffer.GetSpan(headerSize), id);
+        }
+
+        buffer.Advance(headerSize);
         try
         {
             writer.Write(data, buffer);
@@ -129,8 +150,22 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             throw new SchemaSerdesException($"The record does not fit schema {id}: {e.Message}", context, id, e);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return glue && _config.GlueZlib ? Deflated(buffer.WrittenSpan, headerSize) : buffer.WrittenSpan.ToArray();
     }
 
-    private sealed record KnownWriter(string? Topic, MessageComponentType Component, RecordSchema Schema, int Id, AvroDatumWriter Writer);
+    /// <summary>The header as it is, then the body zlib-compressed.</summary>
+    private static byte[] Deflated(ReadOnlySpan<byte> message, int headerSize)
+    {
+        using var output = new MemoryStream(message.Length + 16);
+        output.Write(message[..headerSize]);
+        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(message[headerSize..]);
+        }
+
+        return output.ToArray();
+    }
+
+    private sealed record KnownWriter(string? Topic, MessageComponentType Component, RecordSchema Schema, int Id, AvroDatumWriter Writer,
+        Guid VersionId);
 }

@@ -15,6 +15,12 @@ public sealed record AvroSerializerConfig
     /// <summary>Asks the registry to normalize schemas it registers or looks up.</summary>
     public bool NormalizeSchemas { get; init; }
 
+    /// <summary>The header written before the Avro body: Confluent's (default) or Glue's.</summary>
+    public MessageWireFormat WireFormat { get; init; } = MessageWireFormat.Confluent;
+
+    /// <summary>In Glue's wire format, zlib-compresses the body (compression byte 5).</summary>
+    public bool GlueZlib { get; init; }
+
     /// <summary>How subjects are named.</summary>
     public SubjectNameStrategy SubjectNameStrategy { get; init; } = SubjectNameStrategy.Topic;
 }

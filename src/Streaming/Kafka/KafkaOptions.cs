@@ -8,4 +8,7 @@ public sealed class KafkaOptions
 
     /// <summary>Extra librdkafka properties (e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>) applied to every client.</summary>
     public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Topics created at host start-up unless they exist (see <see cref="TopicOptions"/>).</summary>
+    public List<TopicOptions> Topics { get; set; } = [];
 }

@@ -10,8 +10,8 @@ using Streams.Streaming.DeadLetters;
 namespace Streams.Streaming.MicroBatches;
 
 /// <summary>
-/// Enforces a pipeline's reader schema on consumed records: each value must be in Confluent's wire format,
-/// name a schema id the registry has, decode with that writer schema and resolve to the reader schema.
+/// Enforces a pipeline's reader schema on consumed records: each value must be in Confluent's wire format (or
+/// Glue's), name a schema id (or version UUID) the registry has, decode with that writer schema and resolve to the reader schema.
 /// Records that pass come out as one <see cref="RecordBatch"/> of the reader schema; the others as dead
 /// letters with the reason. A registry that cannot be reached is not the record's fault: that throws
 /// <see cref="RegistryUnavailableException"/>, so the micro-batch is retried rather than dead-lettered.

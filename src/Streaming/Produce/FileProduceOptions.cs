@@ -1,3 +1,5 @@
+using Streams.Registry.Serdes;
+
 namespace Streams.Streaming.Produce;
 
 /// <summary>What <see cref="FileProducer"/> sends: a record file to a topic, encoded with a registry schema.</summary>
@@ -26,6 +28,12 @@ public sealed record FileProduceOptions
 
     /// <summary>Sends the file again and again until cancelled.</summary>
     public bool Repeat { get; init; }
+
+    /// <summary>The header before each Avro value: Confluent's (magic byte 0, schema id) or Glue's (version 3, version UUID).</summary>
+    public MessageWireFormat WireFormat { get; init; } = MessageWireFormat.Confluent;
+
+    /// <summary>In Glue's wire format, zlib-compresses each value's body.</summary>
+    public bool GlueZlib { get; init; }
 
     /// <summary>The subject used: <see cref="Subject"/> or <c>&lt;topic&gt;-value</c>.</summary>
     public string EffectiveSubject => Subject ?? Topic + "-value";

@@ -72,7 +72,12 @@ public sealed class FileProducer
         CheckBroker();
 
         var run = new Run(options, schema, schemaId, keyField, rejected, progress);
-        var serializer = new AvroSerializer(_registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var serializer = new AvroSerializer(_registry, new AvroSerializerConfig
+        {
+            AutoRegisterSchemas = false,
+            WireFormat = options.WireFormat,
+            GlueZlib = options.GlueZlib,
+        });
         using var producer = _clients.CreateProducer<byte[]?, byte[]>(config =>
         {
             config.LingerMs = 5;

@@ -123,4 +123,52 @@ public sealed class JsonLinesTests
         using var doc = System.Text.Json.JsonDocument.Parse("\"2024-01-01T02:00:00+02:00\"");
         parse(doc.RootElement).Should().Be(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
     }
+
+    private static readonly RecordSchema Pair = new(new SchemaName("P", null), [
+        new Field("a", PrimitiveSchema.Int),
+        new Field("s", PrimitiveSchema.String),
+    ]);
+
+    [Fact]
+    public async Task Line_breaks_byte_order_marks_field_order_and_long_lines_are_read_through_any_read_size()
+    {
+        var longText = new string('x', 200_000);
+        var bytes = "\uFEFF"u8.ToArray()
+            .Concat(Encoding.UTF8.GetBytes("{\"a\":1,\"s\":\"é\"}\r\n  \r\n{\"s\":\"" + longText + "\",\"a\":2}\n{\"a\":3,\"s\":\"last\"}"))
+            .ToArray();
+        foreach (var chunk in new[] { 1, 7, 64 * 1024, int.MaxValue })
+        {
+            await using var reader = new JsonLinesReader(new ChunkedStream(bytes, chunk), Pair);
+            var read = new List<object?>();
+            while (await reader.ReadBatchAsync() is { } batch)
+            {
+                read.AddRange(batch);
+            }
+
+            read.Should().Equal([new GenericRecord(Pair, [1, "é"]), new GenericRecord(Pair, [2, longText]), new GenericRecord(Pair, [3, "last"])],
+                $"reads of {chunk} bytes give the same records");
+            reader.LinesRead.Should().Be(4);
+        }
+    }
+
+    [Fact]
+    public async Task A_line_that_is_not_utf8_spoils_only_itself()
+    {
+        var bytes = "{\"a\":1,\"s\":\"x\"}\n{\"a\":2,\"s\":\""u8.ToArray().Concat(new byte[] { 0xC3, 0x28 })
+            .Concat("\"}\n{\"a\":3,\"s\":\"z\"}\n"u8.ToArray()).ToArray();
+        var bad = new List<RecordFileException>();
+        await using var reader = new JsonLinesReader(new MemoryStream(bytes), Pair, "u.jsonl", onBadRecord: bad.Add);
+
+        (await reader.ReadBatchAsync()).Should().Equal(new GenericRecord(Pair, [1, "x"]), new GenericRecord(Pair, [3, "z"]));
+        bad.Should().ContainSingle().Which.Message.Should().Be("u.jsonl: line 2: the line is not valid UTF-8");
+    }
+
+    /// <summary>A stream that returns at most <c>chunk</c> bytes per read, as a pipe or a socket may.</summary>
+    private sealed class ChunkedStream(byte[] bytes, int chunk) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
 }

@@ -35,6 +35,10 @@ public sealed class DockerComposeTests
         options.Lake.S3.AccessKey.Should().Be(ServiceEnvironment("minio")["MINIO_ROOT_USER"]);
         options.Lake.S3.SecretKey.Should().Be(ServiceEnvironment("minio")["MINIO_ROOT_PASSWORD"]);
         options.Api.Url.Should().Be("http://0.0.0.0:8080");
+        options.Kafka.Topics.Select(t => (t.Name, t.Partitions)).Should().Equal(("orders", 4), ("orders.dlq", 4));
+        options.Kafka.Topics[1].Configs.Should().ContainKey("retention.ms");
+        ServiceEnvironment("kafka")["KAFKA_AUTO_CREATE_TOPICS_ENABLE"].Should().Be("false",
+            "the topics are created by the host through the admin API, not on first use");
     }
 
     [Fact]
@@ -76,6 +80,15 @@ public sealed class DockerComposeTests
                 && property.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
             {
                 return property;
+            }
+
+            // A list's elements are bound by index: STREAMS__KAFKA__TOPICS__0__NAME.
+            if (property is not null && property.PropertyType.IsGenericType
+                && property.PropertyType.GetGenericTypeDefinition() == typeof(List<>)
+                && int.TryParse(segment, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                type = property.PropertyType.GetGenericArguments()[0];
+                continue;
             }
 
             property = type.GetProperty(segment, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
