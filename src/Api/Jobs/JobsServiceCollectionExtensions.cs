@@ -68,7 +68,14 @@ public static class JobsServiceCollectionExtensions
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             await _stopping.CancelAsync();
-            await _loops.WaitAsync(cancellationToken);
+            try
+            {
+                await _loops.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host's shutdown timeout passed with a run still stopping: its lease expires and another host takes it over.
+            }
         }
     }
 }
