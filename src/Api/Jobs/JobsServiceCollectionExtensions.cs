@@ -72,9 +72,10 @@ public static class JobsServiceCollectionExtensions
             {
                 await _loops.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // The host's shutdown timeout passed with a run still stopping: its lease expires and another host takes it over.
+                // The loops end by this cancellation; or the host's shutdown timeout passed with a run still stopping, whose
+                // lease then expires and another host takes it over. Either way, not a failure of the stop.
             }
         }
     }
