@@ -27,3 +27,12 @@ public sealed class CrawlerNotRunningException(string message) : CatalogExceptio
 
 /// <summary>A secret cannot be encrypted or decrypted (no key is configured, or the key changed).</summary>
 public sealed class GlueEncryptionException(string message) : CatalogException("GlueEncryptionException", message);
+
+/// <summary>The crawler has no schedule to start or stop.</summary>
+public sealed class NoScheduleException(string message) : CatalogException("NoScheduleException", message);
+
+/// <summary>The crawler's schedule is already running.</summary>
+public sealed class SchedulerRunningException(string message) : CatalogException("SchedulerRunningException", message);
+
+/// <summary>The crawler's schedule is not running.</summary>
+public sealed class SchedulerNotRunningException(string message) : CatalogException("SchedulerNotRunningException", message);

@@ -13,7 +13,7 @@ public sealed class ProjectLayoutTests
 
     private static readonly string Src = Path.Combine(ExternalTool.RepositoryRoot, "src");
 
-    private static readonly string[] Workers = ["Pipelines", "Streaming", "Batch"];
+    private static readonly string[] Workers = ["Pipelines", "Streaming", "Batch", "Jobs"];
 
     /// <summary>The projects table of docs/architecture.md: its folders in order, each with its "depends on" (null for "all").</summary>
     private static readonly (List<string> Order, Dictionary<string, IReadOnlyList<string>?> DependsOn) Table = ReadTable();

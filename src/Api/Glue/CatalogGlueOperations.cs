@@ -96,6 +96,65 @@ public sealed class CatalogGlueOperations(CatalogStore store, CrawlerService cra
         ["DeleteCrawler"] = async (r, ct) => { await store.DeleteCrawlerAsync(r.String("Name"), ct); return Empty; },
         ["StartCrawler"] = async (r, ct) => { await crawlers.StartAsync(r.String("Name"), ct); return Empty; },
         ["StopCrawler"] = async (r, ct) => { await crawlers.StopAsync(r.String("Name"), ct); return Empty; },
+        ["StartCrawlerSchedule"] = async (r, ct) =>
+        {
+            await store.SetCrawlerScheduleAsync(r.String("CrawlerName"), null, CatalogStore.Scheduled, ct);
+            return Empty;
+        },
+        ["StopCrawlerSchedule"] = async (r, ct) =>
+        {
+            await store.SetCrawlerScheduleAsync(r.String("CrawlerName"), null, CatalogStore.NotScheduled, ct);
+            return Empty;
+        },
+        ["UpdateCrawlerSchedule"] = async (r, ct) =>
+        {
+            await store.SetCrawlerScheduleAsync(r.String("CrawlerName"), r.String("Schedule"), null, ct);
+            return Empty;
+        },
+        ["ListCrawlers"] = async (r, ct) =>
+        {
+            var page = await store.GetCrawlersAsync(r.Offset(), r.MaxResults(MaxPage), ct);
+            return new { CrawlerNames = page.Items.Select(c => c.Name).ToList(), NextToken = GlueRequest.Token(page.NextOffset) };
+        },
+        ["BatchGetCrawlers"] = async (r, ct) =>
+        {
+            var found = new List<Crawler>();
+            var missing = new List<string>();
+            foreach (var name in r.Get<List<string>>("CrawlerNames"))
+            {
+                try
+                {
+                    found.Add(await store.GetCrawlerAsync(name, ct));
+                }
+                catch (EntityNotFoundException)
+                {
+                    missing.Add(name);
+                }
+            }
+
+            return new { Crawlers = found, CrawlersNotFound = missing };
+        },
+        ["ListCrawls"] = async (r, ct) =>
+        {
+            var name = r.String("CrawlerName");
+            await store.GetCrawlerAsync(name, ct);
+            var runs = await store.GetCrawlerRunsAsync(name, r.MaxResults(MaxPage), ct);
+            return new
+            {
+                Crawls = runs.Select(c => new
+                {
+                    CrawlId = c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    State = c.Status switch { "SUCCEEDED" => "COMPLETED", "CANCELLED" => "STOPPED", var s => s },
+                    StartTime = c.Started,
+                    EndTime = c.Finished,
+                    Summary = System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        c.TablesCreated, c.TablesUpdated, c.TablesDeleted, c.PartitionsAdded, c.FilesRead,
+                    }),
+                    ErrorMessage = c.Error,
+                }).ToList(),
+            };
+        },
         ["GetCrawlerMetrics"] = async (r, ct) => new
         {
             CrawlerMetricsList = await store.GetCrawlerMetricsAsync(r.Optional<List<string>>("CrawlerNameList") ?? [], ct),

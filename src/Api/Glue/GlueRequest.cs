@@ -49,6 +49,28 @@ public sealed class GlueRequest(string operation, JsonElement body)
         }
     }
 
+    /// <summary>The whole body as a shape type (operations whose input is the shape itself, such as <c>CreateJob</c>).</summary>
+    public T Body<T>() where T : class
+    {
+        try
+        {
+            return body.Deserialize<T>(CatalogJson.Options) ?? throw new InvalidInputException($"{Operation}: the request body is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"{Operation}: the request is malformed: {e.Message}");
+        }
+    }
+
+    /// <summary>An optional integer member.</summary>
+    public int? OptionalInt(string name) =>
+        Member(name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var value) => value,
+            _ => throw new InvalidInputException($"{Operation}: {name} must be an integer."),
+        };
+
     /// <summary>An optional boolean member.</summary>
     public bool Bool(string name) => Member(name) is { ValueKind: JsonValueKind.True };
 

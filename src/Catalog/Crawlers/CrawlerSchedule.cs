@@ -17,6 +17,17 @@ public static partial class CrawlerSchedule
     /// <exception cref="InvalidInputException">It is not a valid Glue cron expression.</exception>
     public static string Validate(string schedule)
     {
+        _ = Parse(schedule);
+        return schedule.Trim();
+    }
+
+    /// <summary>
+    /// Parses <paramref name="schedule"/> into the Cronos expression of its first five fields (UTC); the year field is
+    /// checked, not evaluated, so a schedule limited to some years fires in every year.
+    /// </summary>
+    /// <exception cref="InvalidInputException">It is not a valid Glue cron expression.</exception>
+    public static CronExpression Parse(string schedule)
+    {
         ArgumentNullException.ThrowIfNull(schedule);
         var trimmed = schedule.Trim();
         var match = CronCall().Match(trimmed);
@@ -42,15 +53,13 @@ public static partial class CrawlerSchedule
         try
         {
             // Cronos reads the first five fields as standard cron, whose day-of-week counts from 0 (SUN).
-            CronExpression.Parse(string.Join(' ', fields[0], fields[1], dayOfMonth, fields[3], ZeroBasedDays(dayOfWeek, schedule)),
+            return CronExpression.Parse(string.Join(' ', fields[0], fields[1], dayOfMonth, fields[3], ZeroBasedDays(dayOfWeek, schedule)),
                 CronFormat.Standard);
         }
         catch (CronFormatException e)
         {
             throw new InvalidInputException($"Schedule '{schedule}' is invalid: {e.Message} ({Syntax}).");
         }
-
-        return trimmed;
     }
 
     private static string ZeroBasedDays(string field, string schedule) =>

@@ -5,13 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streams.Api.Console;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Streams.Api.Glue;
+using Streams.Api.Jobs;
 using Streams.Api.Kafka;
 using Streams.Api.Query;
 using Streams.Api.Registry;
 using Streams.Api.Status;
 using Streams.Host.Api.Health;
 using Streams.Host.Configuration;
+using Streams.Jobs;
+using Streams.Jobs.Runs;
 using Streams.Streaming.Kafka;
 
 namespace Streams.Host.Api;
@@ -39,6 +45,7 @@ public static class ApiHost
         // Area services: one line per area.
         builder.Services.AddSchemaRegistry(options.Postgres.ConnectionString);
         builder.Services.AddGlueCatalog(options.Postgres.ConnectionString, options.Lake, builder.Configuration);
+        builder.Services.AddGlueJobs(options.Postgres.ConnectionString, JobsOptionsOf(builder.Configuration), sp => StreamingOf(options, sp));
         builder.Services.AddGlueSchemaRegistry(builder.Configuration);
         builder.Services.AddServingQuery(options.Postgres.ConnectionString);
         builder.Services.AddTopicManager(options.Kafka, embeddedKafka);
@@ -63,5 +70,34 @@ public static class ApiHost
         app.MapConsole();
 
         return app;
+    }
+
+    private static JobsOptions JobsOptionsOf(IConfiguration configuration)
+    {
+        var jobs = new JobsOptions();
+        configuration.GetSection(JobsOptions.Section).Bind(jobs);
+        return jobs;
+    }
+
+    /// <summary>What streaming jobs run against in this host: its Kafka, and its own registry over HTTP (the URL is known once Kestrel listens).</summary>
+    private static StreamingEnvironment? StreamingOf(StreamsOptions options, IServiceProvider services)
+    {
+        if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
+        {
+            return null;
+        }
+
+        var pathBase = services.GetService<IConfiguration>()?[SchemaRegistryEndpoints.PathBaseKey] ?? SchemaRegistryEndpoints.DefaultPathBase;
+        return new StreamingEnvironment(options.Kafka, services.GetRequiredService<TopicManager>(), () =>
+        {
+            var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Api.Url;
+            return new Streams.Registry.Client.CachedSchemaRegistryClient(address.TrimEnd('/') + (pathBase == "/" ? "" : pathBase));
+        })
+        {
+            SessionTimeout = options.Speed.SessionTimeout,
+            KafkaCommitInterval = options.Speed.KafkaCommitInterval,
+            Threads = options.Speed.Threads,
+            Archive = string.IsNullOrWhiteSpace(options.Lake.Root) ? null : services.GetRequiredService<Streams.Catalog.Storage.LakeStorageProvider>().Storage,
+        };
     }
 }

@@ -30,6 +30,9 @@ public static class StreamsCli
         root.Subcommands.Add(TopicsCommand.Create());
         root.Subcommands.Add(ProduceCommand.Create());
         root.Subcommands.Add(ConsumeCommand.Create());
+        root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(TriggersCommand.Create());
+        root.Subcommands.Add(WorkflowsCommand.Create());
         foreach (var version in root.Options.OfType<VersionOption>())
         {
             version.Action = new VersionAction();

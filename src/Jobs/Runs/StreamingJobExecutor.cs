@@ -1,0 +1,57 @@
+using Streams.Registry.Client;
+using Streams.Streaming;
+using Streams.Streaming.Kafka;
+
+namespace Streams.Jobs.Runs;
+
+/// <summary>A <c>gluestreaming</c> run: the pipeline's speed layer in this host until the run is stopped (or times out).</summary>
+internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExecutor
+{
+    public async Task RunAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var streaming = environment.Streaming ?? throw new JobRunException(
+            "This host has no Kafka for a streaming job: set Streams:Kafka:BootstrapServers (STREAMS__KAFKA__BOOTSTRAPSERVERS), or run `streams dev`.");
+        var (spec, _) = await JobScript.LoadAsync(context, environment.Lake, cancellationToken);
+        var registry = streaming.Registry();
+        try
+        {
+            using var pipeline = await SpeedPipeline.CreateAsync(spec, environment.Postgres, registry, new KafkaClientFactory(streaming.Kafka), streaming.Topics,
+                environment.Catalog, streaming.Archive, cancellationToken);
+            var layer = pipeline.CreateLayer(new SpeedLayerOptions
+            {
+                Kafka = streaming.Kafka,
+                SessionTimeout = streaming.SessionTimeout,
+                KafkaCommitInterval = streaming.KafkaCommitInterval,
+                Threads = streaming.Threads,
+                StateDirectory = Path.Combine(Path.GetTempPath(), "streams-jobs", context.Run.Id),
+            });
+            await context.LogAsync($"speed layer of pipeline {spec.Name}: {pipeline.Topic} -> serving.{pipeline.Output.Name}");
+            try
+            {
+                await layer.StartAsync(CancellationToken.None);
+                while (!layer.Completion.IsCompleted && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.WhenAny(layer.Completion, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
+                    context.Report(layer.Metrics.RecordsIn, layer.Metrics.RowsOut, layer.Metrics.DeadLetters);
+                }
+            }
+            finally
+            {
+                // Streamiz commits every task on close: the pending micro-batches are written first.
+                await layer.DisposeAsync();
+                context.Report(layer.Metrics.RecordsIn, layer.Metrics.RowsOut, layer.Metrics.DeadLetters);
+            }
+
+            if (layer.Completion.IsFaulted)
+            {
+                throw new JobRunException(layer.Completion.Exception!.InnerException!.Message, layer.Completion.Exception.InnerException);
+            }
+
+            await context.LogAsync($"speed layer stopped: {layer.Metrics.RecordsIn} records in, {layer.Metrics.RowsOut} rows out, {layer.Metrics.DeadLetters} dead letters");
+        }
+        finally
+        {
+            (registry as IDisposable)?.Dispose();
+        }
+    }
+}
