@@ -98,6 +98,8 @@ public static class ApiHost
             KafkaCommitInterval = options.Speed.KafkaCommitInterval,
             Threads = options.Speed.Threads,
             Archive = string.IsNullOrWhiteSpace(options.Lake.Root) ? null : services.GetRequiredService<Streams.Catalog.Storage.LakeStorageProvider>().Storage,
+            ArchiveOptions = new Streams.Streaming.Archive.ArchiveOptions { MaxFileBytes = options.Speed.ArchiveFileBytes, MaxFileAge = options.Speed.ArchiveFileAge },
+            Layers = services.GetRequiredService<Streams.Streaming.Monitoring.SpeedLayerRegistry>(),
         };
     }
 }

@@ -43,4 +43,10 @@ public sealed record StreamingEnvironment(KafkaOptions Kafka, TopicManager Topic
 
     /// <summary>The lake the speed layer archives accepted records to; null: no archive.</summary>
     public ILakeStorage? Archive { get; init; }
+
+    /// <summary>How the archive rolls its files (size and age); null keeps the speed layer's defaults.</summary>
+    public Streams.Streaming.Archive.ArchiveOptions? ArchiveOptions { get; init; }
+
+    /// <summary>The host's registry of running speed layers, so a streaming run shows in <c>/metrics</c> and <c>/api/status</c>; null: not reported.</summary>
+    public Streams.Streaming.Monitoring.SpeedLayerRegistry? Layers { get; init; }
 }

@@ -16,7 +16,7 @@ internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExe
         try
         {
             using var pipeline = await SpeedPipeline.CreateAsync(spec, environment.Postgres, registry, new KafkaClientFactory(streaming.Kafka), streaming.Topics,
-                environment.Catalog, streaming.Archive, cancellationToken);
+                environment.Catalog, streaming.Archive, streaming.ArchiveOptions, cancellationToken);
             var layer = pipeline.CreateLayer(new SpeedLayerOptions
             {
                 Kafka = streaming.Kafka,
@@ -28,6 +28,7 @@ internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExe
             await context.LogAsync($"speed layer of pipeline {spec.Name}: {pipeline.Topic} -> serving.{pipeline.Output.Name}");
             try
             {
+                using var registration = streaming.Layers?.Register(spec.Name, layer);
                 await layer.StartAsync(CancellationToken.None);
                 while (!layer.Completion.IsCompleted && !cancellationToken.IsCancellationRequested)
                 {
