@@ -190,13 +190,53 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
     }
 
     [Fact]
-    public async Task Jobs_page_loads()
+    public async Task A_streaming_job_is_started_and_stopped_from_the_console_and_its_spec_is_drawn()
     {
+        // Its own pipeline (and so its own consumer group) over the same topic, run by the host's scheduler.
+        var spec = Path.Combine(stack.Directory, "paid_orders.yaml");
+        await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(Path.Combine(stack.Directory, "revenue_per_hour.yaml")))
+            .Replace("name: revenue_per_hour", "name: paid_orders", StringComparison.Ordinal)
+            .Replace("serving: revenue_per_hour", "serving: paid_orders", StringComparison.Ordinal));
+        await stack.GlueAsync("CreateJob", new
+        {
+            Name = "paid-orders-stream",
+            Role = "unused",
+            Command = new { Name = "gluestreaming", ScriptLocation = spec },
+        });
+
         await using var console = await _browser.OpenAsync(stack.Api);
-        await console.Page.GotoAsync("/ui/jobs");
-        await Assertions.Expect(console.Page.Locator("h1")).ToHaveTextAsync("Jobs");
-        await console.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await console.ScreenshotAsync("jobs");
+        var page = console.Page;
+        await page.GotoAsync("/ui/jobs");
+        var row = page.GetByTestId("jobs").Locator("tbody tr").Filter(new() { HasText = "paid-orders-stream" });
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("streaming");
+        await row.GetByRole(AriaRole.Link, new() { Name = "paid-orders-stream" }).ClickAsync();
+        await page.WaitForURLAsync("**/ui/jobs/paid-orders-stream");
+
+        await page.GetByTestId("start-run").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Started run");
+        var run = page.GetByTestId("runs").Locator("tbody tr").First;
+        await Assertions.Expect(run).ToHaveAttributeAsync("data-state", "RUNNING", new() { Timeout = 60_000 });
+        await console.ScreenshotAsync("job-running");
+
+        // The job names the spec, so the pipelines page draws its flow: two sources, two transforms, window, aggregate, sink.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "paid_orders", Exact = true }).ClickAsync();
+        var flow = page.GetByTestId("flow");
+        await Assertions.Expect(flow.Locator("g.node")).ToHaveCountAsync(7);
+        (await flow.Locator("g.node title").AllTextContentsAsync()).Should().StartWith("kafka orders: subject orders-value")
+            .And.EndWith("serving paid_orders: main output");
+        (await flow.Locator("line.edge").CountAsync()).Should().Be(6, "each source into the first transform, then one edge per step");
+        await console.ScreenshotAsync("pipeline-flow");
+
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await page.WaitForURLAsync("**/ui/jobs/paid-orders-stream");
+        await page.GetByTestId("stop-run").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Stopping");
+        await Assertions.Expect(run).ToHaveAttributeAsync("data-state", "STOPPED", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("stop-run")).ToBeDisabledAsync();
+        await console.ScreenshotAsync("job-stopped");
         console.Errors.Should().BeEmpty();
     }
+
 }
