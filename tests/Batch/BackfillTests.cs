@@ -1,4 +1,3 @@
-using Npgsql;
 using Streams.Batch.Backfills;
 using Streams.Catalog.Storage;
 using Streams.Pipelines.Specs;
@@ -7,29 +6,10 @@ using Streams.Testing;
 namespace Streams.Batch.Tests;
 
 /// <summary>Full backfills into the serving layer, checked against DuckDB's own SQL over the same files.</summary>
-public sealed class BackfillTests : IAsyncLifetime
+public sealed class BackfillTests : BackfillTestBase
 {
-    private static readonly DateTime Watermark = new(2026, 12, 31, 0, 0, 0, DateTimeKind.Utc);
-    private TestLake _lake = null!;
-    private TestDatabase _database = null!;
-    private NpgsqlDataSource _postgres = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lake = await TestLake.CreateAsync(6000);
-        _database = await TestPostgres.CreateDatabaseAsync();
-        _postgres = NpgsqlDataSource.Create(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        await _database.DisposeAsync();
-        _lake.Dispose();
-    }
-
     private Task<BackfillSummary> BackfillAsync(string yaml, BackfillOptions? options = null) =>
-        new BackfillRunner(_postgres, new LocalLakeStorage(_lake.Root))
+        new BackfillRunner(Postgres, new LocalLakeStorage(Lake.Root))
             .RunAsync(PipelineSpecLoader.Parse(yaml, "p.yaml"), (options ?? new BackfillOptions()) with { Watermark = Watermark, Parallelism = 2, SplitBytes = 16 << 10 });
 
     [Theory]
@@ -44,9 +24,9 @@ public sealed class BackfillTests : IAsyncLifetime
         summary.RowsRead.Should().Be(6000);
         summary.DeadLetters.Should().Be(0);
         summary.Generation.Should().Be(1);
-        var expected = ViewComparison.Render(await _lake.QueryAsync(ViewComparison.DuckDbSql()));
+        var expected = ViewComparison.Render(await Lake.QueryAsync(ViewComparison.DuckDbSql()));
         expected.Should().HaveCountGreaterThan(100);
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(expected);
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(expected);
     }
 
     [Fact]
@@ -57,22 +37,22 @@ public sealed class BackfillTests : IAsyncLifetime
 
         second.PartitionsPruned.Should().Be(2);
         second.Generation.Should().Be(2);
-        var expected = ViewComparison.Render(await _lake.QueryAsync(ViewComparison.DuckDbSql("dt >= '2026-11-03'")));
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(expected);
+        var expected = ViewComparison.Render(await Lake.QueryAsync(ViewComparison.DuckDbSql("dt >= '2026-11-03'")));
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(expected);
     }
 
     [Fact]
     public async Task Bad_files_and_rows_go_to_the_dead_letters_with_file_and_row_and_the_run_succeeds()
     {
-        var expected = ViewComparison.Render(await _lake.QueryAsync(ViewComparison.DuckDbSql()));
-        var partition = Path.Combine(_lake.Root, TestLake.ParquetTable, "dt=2026-11-02");
+        var expected = ViewComparison.Render(await Lake.QueryAsync(ViewComparison.DuckDbSql()));
+        var partition = Path.Combine(Lake.Root, TestLake.ParquetTable, "dt=2026-11-02");
         await File.WriteAllTextAsync(Path.Combine(partition, "broken.parquet"), "PAR1 this is not a parquet file");
 
         var summary = await BackfillAsync(ViewComparison.Pipeline("hourly", TestLake.ParquetTable));
 
         summary.Status.Should().Be(BackfillStatus.Succeeded);
         summary.DeadLetters.Should().Be(1);
-        await using var command = _postgres.CreateCommand("SELECT pipeline, transform, source, \"offset\", reason FROM serving.dead_letters");
+        await using var command = Postgres.CreateCommand("SELECT pipeline, transform, source, \"offset\", reason FROM serving.dead_letters");
         await using var reader = await command.ExecuteReaderAsync();
         (await reader.ReadAsync()).Should().BeTrue();
         reader.GetString(0).Should().Be("hourly");
@@ -82,21 +62,21 @@ public sealed class BackfillTests : IAsyncLifetime
         reader.GetString(4).Should().Contain("broken.parquet");
         (await reader.ReadAsync()).Should().BeFalse();
         // Every good file still counted.
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(expected);
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(expected);
     }
 
     [Fact]
     public async Task Above_max_errors_the_run_fails_and_the_view_keeps_the_previous_generation()
     {
         await BackfillAsync(ViewComparison.Pipeline("hourly", TestLake.ParquetTable), new BackfillOptions { Where = "dt = '2026-11-01'" });
-        var before = await ViewComparison.ViewAsync(_postgres, "hourly");
-        await File.WriteAllTextAsync(Path.Combine(_lake.Root, TestLake.ParquetTable, "dt=2026-11-02", "broken.parquet"), "garbage");
+        var before = await ViewComparison.ViewAsync(Postgres, "hourly");
+        await File.WriteAllTextAsync(Path.Combine(Lake.Root, TestLake.ParquetTable, "dt=2026-11-02", "broken.parquet"), "garbage");
 
         var act = () => BackfillAsync(ViewComparison.Pipeline("hourly", TestLake.ParquetTable), new BackfillOptions { MaxErrors = 0 });
 
         (await act.Should().ThrowAsync<BackfillFailedException>()).Which.Message.Should().Contain("--max-errors 0");
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(before);
-        await using var runs = _postgres.CreateCommand("SELECT status FROM batch.runs ORDER BY started_at");
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(before);
+        await using var runs = Postgres.CreateCommand("SELECT status FROM batch.runs ORDER BY started_at");
         var statuses = new List<string>();
         await using (var reader = await runs.ExecuteReaderAsync())
         {
@@ -107,7 +87,7 @@ public sealed class BackfillTests : IAsyncLifetime
         }
 
         statuses.Should().Equal("SUCCEEDED", "FAILED");
-        await using var dead = _postgres.CreateCommand("SELECT count(*) FROM serving.dead_letters");
+        await using var dead = Postgres.CreateCommand("SELECT count(*) FROM serving.dead_letters");
         ((long)(await dead.ExecuteScalarAsync())!).Should().Be(0, "the failed run's dead letters roll back with it");
     }
 
@@ -119,7 +99,7 @@ public sealed class BackfillTests : IAsyncLifetime
         summary.Status.Should().Be(BackfillStatus.Planned);
         summary.Partitions.Select(p => p.Values[0]).Should().Equal("2026-11-01", "2026-11-02");
         summary.FilesRead.Should().HaveCount(2).And.OnlyContain(f => f.EndsWith(".parquet"));
-        await using var command = _postgres.CreateCommand("SELECT count(*) FROM pg_namespace WHERE nspname IN ('serving', 'batch')");
+        await using var command = Postgres.CreateCommand("SELECT count(*) FROM pg_namespace WHERE nspname IN ('serving', 'batch')");
         ((long)(await command.ExecuteScalarAsync())!).Should().Be(0);
     }
 }

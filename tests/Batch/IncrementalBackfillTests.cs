@@ -1,4 +1,3 @@
-using Npgsql;
 using Streams.Batch.Backfills;
 using Streams.Catalog.Storage;
 using Streams.Pipelines.Specs;
@@ -7,39 +6,20 @@ using Streams.Testing;
 namespace Streams.Batch.Tests;
 
 /// <summary>Incremental backfills with job bookmarks: only what changed is read, and the view still equals DuckDB's aggregation over the files.</summary>
-public sealed class IncrementalBackfillTests : IAsyncLifetime
+public sealed class IncrementalBackfillTests : BackfillTestBase
 {
-    private static readonly DateTime Watermark = new(2026, 12, 31, 0, 0, 0, DateTimeKind.Utc);
-    private TestLake _lake = null!;
-    private TestDatabase _database = null!;
-    private NpgsqlDataSource _postgres = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lake = await TestLake.CreateAsync(6000);
-        _database = await TestPostgres.CreateDatabaseAsync();
-        _postgres = NpgsqlDataSource.Create(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        await _database.DisposeAsync();
-        _lake.Dispose();
-    }
-
     private Task<BackfillSummary> BackfillAsync(BackfillOptions? options = null, string bookmarks = "enable", CancellationToken cancellationToken = default,
         IProgress<BackfillProgress>? progress = null) =>
-        new BackfillRunner(_postgres, new LocalLakeStorage(_lake.Root)).RunAsync(
+        new BackfillRunner(Postgres, new LocalLakeStorage(Lake.Root)).RunAsync(
             PipelineSpecLoader.Parse(ViewComparison.Pipeline("hourly", TestLake.ParquetTable, bookmarks), "p.yaml"),
             (options ?? new BackfillOptions()) with { Watermark = Watermark, Parallelism = 2 }, progress, cancellationToken);
 
     private async Task ViewEqualsDuckDbAsync() =>
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(ViewComparison.Render(await _lake.QueryAsync(ViewComparison.DuckDbSql())));
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(ViewComparison.Render(await Lake.QueryAsync(ViewComparison.DuckDbSql())));
 
     private async Task<List<string>> BookmarkAsync()
     {
-        await using var command = _postgres.CreateCommand("SELECT path || ' ' || size || ' ' || etag || ' ' || rows FROM batch.bookmarks ORDER BY path");
+        await using var command = Postgres.CreateCommand("SELECT path || ' ' || size || ' ' || etag || ' ' || rows FROM batch.bookmarks ORDER BY path");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync())
@@ -58,7 +38,7 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
         var before = first.FilesRead.Count;
 
         // Rows far enough after the first ones that they share no window: new partitions only.
-        await _lake.AddAsync(8000, 9000, "part-1");
+        await Lake.AddAsync(8000, 9000, "part-1");
         var second = await BackfillAsync();
 
         second.Mode.Should().Be(BackfillMode.Incremental);
@@ -81,7 +61,7 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
     {
         await BackfillAsync();
         // Rows 6000.. continue the last hour of the first files: that window is recomputed from both.
-        await _lake.AddAsync(6000, 6500, "part-1");
+        await Lake.AddAsync(6000, 6500, "part-1");
 
         var second = await BackfillAsync();
 
@@ -94,7 +74,7 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
     public async Task A_modified_file_is_read_again_and_its_old_contribution_replaced_not_doubled()
     {
         await BackfillAsync();
-        var file = Directory.GetFiles(Path.Combine(_lake.Root, TestLake.ParquetTable, "dt=2026-11-02")).Single();
+        var file = Directory.GetFiles(Path.Combine(Lake.Root, TestLake.ParquetTable, "dt=2026-11-02")).Single();
         var rewritten = file + ".new";
         // The same partition's file now holds only its even ids, and a count the view must reflect exactly.
         await DuckDb.QueryAsync(
@@ -113,7 +93,7 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
     public async Task A_removed_file_takes_its_contribution_with_it()
     {
         await BackfillAsync();
-        File.Delete(Directory.GetFiles(Path.Combine(_lake.Root, TestLake.ParquetTable, "dt=2026-11-03")).Single());
+        File.Delete(Directory.GetFiles(Path.Combine(Lake.Root, TestLake.ParquetTable, "dt=2026-11-03")).Single());
 
         var second = await BackfillAsync();
 
@@ -126,9 +106,9 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
     public async Task A_run_cancelled_midway_leaves_view_and_bookmark_unchanged_and_the_rerun_completes()
     {
         await BackfillAsync(new BackfillOptions { Where = "dt <= '2026-11-02'" });
-        var view = await ViewComparison.ViewAsync(_postgres, "hourly");
+        var view = await ViewComparison.ViewAsync(Postgres, "hourly");
         var bookmark = await BookmarkAsync();
-        await _lake.AddAsync(6000, 9000, "part-1");
+        await Lake.AddAsync(6000, 9000, "part-1");
 
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress(p =>
@@ -141,9 +121,9 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
         var act = () => BackfillAsync(new BackfillOptions { BatchSize = 100 }, cancellationToken: cancel.Token, progress: progress);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(view);
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(view);
         (await BookmarkAsync()).Should().Equal(bookmark);
-        await using (var status = _postgres.CreateCommand("SELECT status FROM batch.runs ORDER BY started_at DESC LIMIT 1"))
+        await using (var status = Postgres.CreateCommand("SELECT status FROM batch.runs ORDER BY started_at DESC LIMIT 1"))
         {
             ((string)(await status.ExecuteScalarAsync())!).Should().Be("FAILED");
         }
@@ -158,7 +138,7 @@ public sealed class IncrementalBackfillTests : IAsyncLifetime
     {
         await BackfillAsync();
         var bookmark = await BookmarkAsync();
-        await _lake.AddAsync(8000, 8500, "part-1");
+        await Lake.AddAsync(8000, 8500, "part-1");
 
         var paused = await BackfillAsync(bookmarks: "pause");
         paused.FilesRead.Should().OnlyContain(f => f.Contains("part-1"));

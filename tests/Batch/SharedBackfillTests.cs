@@ -7,39 +7,20 @@ using Streams.Testing;
 namespace Streams.Batch.Tests;
 
 /// <summary>One full backfill shared by several hosts through split claims in PostgreSQL.</summary>
-public sealed class SharedBackfillTests : IAsyncLifetime
+public sealed class SharedBackfillTests : BackfillTestBase
 {
-    private static readonly DateTime Watermark = new(2026, 12, 31, 0, 0, 0, DateTimeKind.Utc);
-    private TestLake _lake = null!;
-    private TestDatabase _database = null!;
-    private NpgsqlDataSource _postgres = null!;
-
-    public async Task InitializeAsync()
-    {
-        _lake = await TestLake.CreateAsync(6000);
-        _database = await TestPostgres.CreateDatabaseAsync();
-        _postgres = NpgsqlDataSource.Create(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        await _database.DisposeAsync();
-        _lake.Dispose();
-    }
-
     private static readonly PipelineSpec Spec = PipelineSpecLoader.Parse(ViewComparison.Pipeline("hourly", TestLake.ParquetTable), "p.yaml");
 
     private static readonly BackfillOptions Options = new() { Watermark = Watermark, Parallelism = 1, SplitBytes = 16 << 10 };
 
-    private SharedBackfill Host(string name) => new(_postgres, new LocalLakeStorage(_lake.Root), null, name);
+    private SharedBackfill Host(string name) => new(Postgres, new LocalLakeStorage(Lake.Root), null, name);
 
     [Fact]
     public async Task Two_hosts_share_the_splits_each_split_is_read_once_and_a_dead_hosts_split_is_taken_over()
     {
         var run = await Host("a").CreateAsync(Spec, Options);
         // A host that claimed the first split and then died: its row lock holds until its connection goes.
-        var dead = await _postgres.OpenConnectionAsync();
+        var dead = await Postgres.OpenConnectionAsync();
         var deadTransaction = await dead.BeginTransactionAsync();
         await using (var claim = new NpgsqlCommand("SELECT ordinal FROM batch.splits WHERE run_id = $1 ORDER BY ordinal LIMIT 1 FOR UPDATE SKIP LOCKED", dead, deadTransaction))
         {
@@ -59,15 +40,15 @@ public sealed class SharedBackfillTests : IAsyncLifetime
         summaries.Sum(s => s.RowsRead).Should().Be(6000);
         (await ScalarAsync("SELECT count(DISTINCT done_by) FROM batch.splits WHERE run_id = $1 AND done", run)).Should().Be(2);
         (await ScalarAsync("SELECT count(*) FROM batch.splits WHERE run_id = $1 AND NOT done", run)).Should().Be(0);
-        (await ViewComparison.ViewAsync(_postgres, "hourly")).Should().Equal(ViewComparison.Render(await _lake.QueryAsync(ViewComparison.DuckDbSql())));
-        await using var status = _postgres.CreateCommand("SELECT status FROM batch.runs WHERE id = $1");
+        (await ViewComparison.ViewAsync(Postgres, "hourly")).Should().Equal(ViewComparison.Render(await Lake.QueryAsync(ViewComparison.DuckDbSql())));
+        await using var status = Postgres.CreateCommand("SELECT status FROM batch.runs WHERE id = $1");
         status.Parameters.Add(new NpgsqlParameter { Value = run });
         ((string)(await status.ExecuteScalarAsync())!).Should().Be("SUCCEEDED");
     }
 
     private async Task<long> ScalarAsync(string sql, Guid run)
     {
-        await using var command = _postgres.CreateCommand(sql);
+        await using var command = Postgres.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = run });
         return (long)(await command.ExecuteScalarAsync())!;
     }
