@@ -10,44 +10,24 @@ namespace Streams.EndToEnd.Tests;
 /// <c>&lt;lake&gt;/sales/dt=/hour=</c>, registered as catalog table <c>archive.sales</c>; <c>streams backfill</c> over that table, with the same spec, yields the
 /// same rows (every key and window, same values) in the batch layer, and the same transform dead letters.
 /// </summary>
-public sealed class LambdaEqualityTests : IAsyncLifetime
+public sealed class LambdaEqualityTests() : StreamProcessTestBase("streams-lambda-")
 {
     private static readonly string[] Columns = ["customer", "window_start", "orders", "revenue", "codes"];
-
-    private SpeedStack _stack = null!;
-    private SalesProducer _producer = null!;
-    private DirectoryInfo _directory = null!;
-
-    public async Task InitializeAsync()
-    {
-        _stack = await SpeedStack.StartAsync();
-        _producer = new SalesProducer(_stack);
-        _directory = Directory.CreateTempSubdirectory("streams-lambda-");
-        await _stack.Topics.CreateAsync(new TopicSpec(SalesEvents.Topic, 4));
-        await _stack.Topics.CreateAsync(new TopicSpec(Streams.Streaming.DeadLetters.DeadLetterTopic.NameOf(SalesEvents.Topic), 4));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _producer.Dispose();
-        await _stack.DisposeAsync();
-        _directory.Delete(recursive: true);
-    }
 
     [Fact]
     public async Task A_backfill_over_the_speed_archive_gives_the_view_the_stream_computed()
     {
         // One spec for both layers: the topic for the stream, and for the backfill the catalog table the stream registers
         // its archive's partitions in.
-        var spec = Path.Combine(_directory.FullName, "sales.yaml");
+        var spec = Path.Combine(WorkDirectory.FullName, "sales.yaml");
         await File.WriteAllTextAsync(spec, SalesEvents.PipelineYaml.Replace("source:\n", "source:\n  batch: { table: archive.sales, bookmarks: disable }\n", StringComparison.Ordinal));
-        await _producer.ProduceAsync(0, 1000);
-        await using (var stream = StreamProcess.Start(spec, Environment()))
+        await Producer.ProduceAsync(0, 1000);
+        await using (var stream = StreamProcess.Start(spec, ArchiveRollingEnvironment()))
         {
             // Schema v2 arrives while the stream runs: registered as the subject's next version, read as v1.
-            await _producer.ProduceAsync(1000, 1000, v2: true);
+            await Producer.ProduceAsync(1000, 1000, v2: true);
             var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (await _stack.RecordsAccountedAsync() < _producer.Produced)
+            while (await Stack.RecordsAccountedAsync() < Producer.Produced)
             {
                 stream.HasExited.Should().BeFalse(stream.Stderr);
                 DateTime.UtcNow.Should().BeBefore(deadline, stream.Stderr);
@@ -57,8 +37,8 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
             (await stream.TerminateAsync()).Should().Be(0, stream.Stderr);
         }
 
-        await _stack.AssertExactAsync(_producer);
-        var (_, files) = await _stack.ArchiveAsync();
+        await Stack.AssertExactAsync(Producer);
+        var (_, files) = await Stack.ArchiveAsync();
         // Rolls run on age (1 s here) as well as on close, so an hour folder may hold several rolled files per partition;
         // what must hold is that they cover each partition's offsets once: no overlap, no gap, from offset 0.
         foreach (var partition in files.Select(f => Path.GetFileName(f)).GroupBy(name => name[..5]))
@@ -76,22 +56,22 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
         }
 
         var streamed = await RowsAsync("serving.sales_per_hour");
-        var transformDeadLetters = _producer.Sales.Count(s => !s.PassesTransforms);
+        var transformDeadLetters = Producer.Sales.Count(s => !s.PassesTransforms);
 
         // Every window closed before the watermark: the merged view is the batch layer's alone.
         await ExternalTool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "streams.dll"), "backfill", spec, "--full", "--watermark", "2100-01-01T00:00:00Z"],
-            workingDirectory: _directory.FullName, environment: Environment(), timeout: TimeSpan.FromSeconds(120));
+            workingDirectory: WorkDirectory.FullName, environment: ArchiveRollingEnvironment(), timeout: TimeSpan.FromSeconds(120));
 
         var batch = await RowsAsync("serving.sales_per_hour_batch b JOIN serving.outputs o ON o.name = 'sales_per_hour' WHERE b._generation = o.generation");
         batch.Should().HaveCountGreaterThan(20).And.Equal(streamed, "the backfill over the archive computes what the stream computed");
         (await RowsAsync("serving.sales_per_hour")).Should().Equal(streamed);
-        (await _stack.ScalarAsync<long>("SELECT count(*) FROM serving.dead_letters WHERE pipeline = 'sales'"))
+        (await Stack.ScalarAsync<long>("SELECT count(*) FROM serving.dead_letters WHERE pipeline = 'sales'"))
             .Should().Be(transformDeadLetters, "the archive holds what passed the schema; the same records fail the same transform");
     }
 
     private async Task<List<string>> RowsAsync(string from)
     {
-        await using var command = _stack.DataSource.CreateCommand(
+        await using var command = Stack.DataSource.CreateCommand(
             $"SELECT {string.Join(", ", Columns)} FROM {from} ORDER BY customer COLLATE \"C\", window_start");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
@@ -103,14 +83,6 @@ public sealed class LambdaEqualityTests : IAsyncLifetime
         return rows;
     }
 
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["STREAMS__POSTGRES__CONNECTIONSTRING"] = _stack.ConnectionString,
-        ["STREAMS__KAFKA__BOOTSTRAPSERVERS"] = _stack.Kafka.BootstrapServers,
-        ["STREAMS__REGISTRY__URL"] = _stack.RegistryUrl,
-        ["STREAMS__LAKE__ROOT"] = _stack.Lake.FullName,
-        ["STREAMS__SPEED__SESSIONTIMEOUT"] = "00:00:06",
-        // Roll the archive's micro-batch files every second, so the backfill reads rolled files and segments.
-        ["STREAMS__SPEED__ARCHIVEFILEAGE"] = "00:00:01",
-    };
+    // Roll the archive's micro-batch files every second, so the backfill reads rolled files and segments.
+    private Dictionary<string, string> ArchiveRollingEnvironment() => ProcessEnvironment(archiveFileAge: TimeSpan.FromSeconds(1));
 }
