@@ -83,6 +83,9 @@ public sealed partial class JobScheduler
     /// <summary>Fires what is due in (<paramref name="from"/>, <paramref name="to"/>].</summary>
     internal async Task TickAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        // Why before the triggers: a crawl or run that ends while this tick evaluates them is seen by the next tick's
+        // triggers, so only a workflow run that was already idle before they ran may be completed by this tick.
+        var idleBefore = await IdleWorkflowRunsAsync(cancellationToken);
         foreach (var (trigger, activatedOn) in await _store.ActivatedTriggersAsync(cancellationToken))
         {
             try
@@ -119,7 +122,13 @@ public sealed partial class JobScheduler
         }
 
         await FireCrawlerSchedulesAsync(from, to, cancellationToken);
-        await CompleteWorkflowRunsAsync(cancellationToken);
+        foreach (var runId in await IdleWorkflowRunsAsync(cancellationToken))
+        {
+            if (idleBefore.Contains(runId))
+            {
+                await _store.SetWorkflowRunStatusAsync(runId, WorkflowRunStates.Completed, cancellationToken);
+            }
+        }
     }
 
     /// <summary>
@@ -335,8 +344,10 @@ public sealed partial class JobScheduler
     }
 
     /// <summary>A workflow run is complete when every run and crawl it started has ended and no trigger of it started more.</summary>
-    private async Task CompleteWorkflowRunsAsync(CancellationToken cancellationToken)
+    /// <summary>The running workflow runs with no job run or crawl still going (nor a failed run with attempts left).</summary>
+    private async Task<HashSet<string>> IdleWorkflowRunsAsync(CancellationToken cancellationToken)
     {
+        var idle = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, runId) in await _store.RunningWorkflowRunsAsync(cancellationToken))
         {
             var runs = await _store.GetWorkflowJobRunsAsync(runId, cancellationToken);
@@ -355,9 +366,11 @@ public sealed partial class JobScheduler
 
             if (!crawling)
             {
-                await _store.SetWorkflowRunStatusAsync(runId, WorkflowRunStates.Completed, cancellationToken);
+                idle.Add(runId);
             }
         }
+
+        return idle;
     }
 
     private static bool IsFinalAttempt(JobRun run, IReadOnlyList<JobRun> runs) => runs.All(r => r.PreviousRunId != run.Id);
