@@ -34,7 +34,17 @@ public sealed class KafkaDeadLetterTable
     /// <summary>Creates the table unless it exists.</summary>
     public async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand($"""
+        // CREATE TABLE IF NOT EXISTS is not safe against itself: two processes of one pipeline starting together can
+        // both find the table missing, and one fails on the type catalog's unique index. The lock orders them.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter { Value = "serving-dead-letters:" + QualifiedName });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand($"""
             CREATE TABLE IF NOT EXISTS {QualifiedName} (
                 topic text NOT NULL,
                 partition integer NOT NULL,
@@ -49,8 +59,9 @@ public sealed class KafkaDeadLetterTable
                 dead_at timestamptz NOT NULL DEFAULT now(),
                 replayed_at timestamptz,
                 PRIMARY KEY (topic, partition, "offset"))
-            """);
+            """, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Inserts <paramref name="deadLetters"/> in the caller's <paramref name="transaction"/>; a position already there is left as it is.</summary>
