@@ -292,6 +292,7 @@ public sealed class FileProducer
             {
                 await run.PaceAsync(cancellationToken);
                 Send(batch, i, i + 1, producer, run);
+                run.Report(force: false); // paced runs are slow: show progress by the record, not by the batch
             }
         }
         else
