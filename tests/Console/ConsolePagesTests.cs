@@ -50,13 +50,26 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
     public async Task Narrow_window_has_no_sideways_scrolling()
     {
         await using var console = await _browser.OpenAsync(stack.Api, width: 390, height: 844);
-        foreach (var (path, name) in new[] { ("/ui/", "overview-narrow"), ("/ui/query", "query-narrow"), ("/ui/registry/orders-value", "registry-narrow") })
+        foreach (var (path, name) in new[]
+                 {
+                     ("/ui/", "overview-narrow"), ("/ui/jobs", "jobs-narrow"), ("/ui/pipelines/revenue_per_hour", "pipeline-narrow"),
+                     ("/ui/catalog/lake/orders", "catalog-table-narrow"), ("/ui/query", "query-narrow"), ("/ui/registry/orders-value", "registry-narrow"),
+                 })
         {
             await console.Page.GotoAsync(path);
             await console.Page.Locator("h1").First.WaitForAsync();
             await console.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // On failure, name the innermost elements that reach past the window's edge.
+            var wide = await console.Page.EvaluateAsync<string[]>("""
+                () => {
+                    const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+                    const scrolled = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+                    return [...document.querySelectorAll('body *')].filter(e => past(e) && !scrolled(e) && ![...e.children].some(past))
+                        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''} (${Math.round(e.getBoundingClientRect().right)} px)`);
+                }
+                """);
             (await console.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"))
-                .Should().BeTrue($"{path} fits a 390 px window");
+                .Should().BeTrue($"{path} fits a 390 px window; too wide: {string.Join(", ", wide)}");
             await console.ScreenshotAsync(name);
         }
 
@@ -130,7 +143,7 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         var before = long.Parse(lateLabel[(lateLabel.LastIndexOf('(') + 1)..^1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
         await page.GetByTestId("replay").ClickAsync();
         await page.GetByTestId("replay-confirm").ClickAsync();
-        await Assertions.Expect(result.Locator("p")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Tried [\d,]+: replayed [\d,]+ \([\d,]+ rows written\), still dead [\d,]+\.$"),
+        await Assertions.Expect(result.Locator("p")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Tried [\d,]+: replayed [\d,]+ \([\d,]+ rows? written\), still dead [\d,]+\.$"),
             new() { Timeout = 120_000 });
         var numbers = System.Text.RegularExpressions.Regex.Matches(await result.Locator("p").InnerTextAsync(), @"\d[\d,]*")
             .Select(m => long.Parse(m.Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
@@ -138,6 +151,8 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         numbers[1].Should().BePositive("late records join their windows on replay");
         numbers[2].Should().BePositive("their windows' rows are written");
         (numbers[1] + numbers[3]).Should().Be(numbers[0]);
+        // The reason chosen is still the select's, now with none left of it.
+        (await select.InputValueAsync()).Should().NotBeEmpty();
         await console.ScreenshotAsync("pipeline-replay-late");
         console.Errors.Should().BeEmpty();
     }
@@ -267,6 +282,15 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         await Assertions.Expect(log).ToHaveAttributeAsync("data-state", "RUNNING");
         await console.ScreenshotAsync("job-running");
 
+        // This host runs the job's pipeline, so the overview shows what its speed layer measures: freshness too.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        var card = page.GetByTestId("pipeline-paid_orders");
+        var measured = new System.Text.RegularExpressions.Regex(@"^\d[\d,.]*\s*(ms|s)$");
+        await Assertions.Expect(card.GetByTestId("freshness-p50")).ToHaveTextAsync(measured, new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("freshness-p99")).ToHaveTextAsync(measured);
+        await Assertions.Expect(card.GetByTestId("rps")).Not.ToHaveTextAsync("0", new() { Timeout = 30_000 });
+        await console.ScreenshotAsync("overview-host-pipeline");
+
         // The job names the spec, so the pipelines page draws its flow: two sources, two transforms, window, aggregate, sink.
         await page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "paid_orders", Exact = true }).ClickAsync();
@@ -277,9 +301,7 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         (await flow.Locator("line.edge").CountAsync()).Should().Be(6, "each source into the first transform, then one edge per step");
         await console.ScreenshotAsync("pipeline-flow");
 
-        await page.GoBackAsync();
-        await page.GoBackAsync();
-        await page.WaitForURLAsync("**/ui/jobs/paid-orders-stream");
+        await page.GotoAsync("/ui/jobs/paid-orders-stream");
         await run.GetByTestId("show-log").ClickAsync();
         await Assertions.Expect(log).ToContainTextAsync("speed layer of pipeline paid_orders");
         await page.GetByTestId("stop-run").ClickAsync();

@@ -89,6 +89,7 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
         ) : null}
       </Card>
       <Card title="Serving views" wide>
+        <div class="table-wrap">
         <table data-testid="views">
           <thead>
             <tr>
@@ -113,6 +114,7 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
             ))}
           </tbody>
         </table>
+        </div>
       </Card>
       <DeadLetters name={pipeline.name} total={pipeline.deadLetters} />
     </>
@@ -167,7 +169,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
       {outcome ? (
         <div role="status" data-testid="replay-result" class="ok">
           <p>
-            Tried {num(outcome.selected)}: replayed {num(outcome.replayed)} ({num(outcome.rows)} rows written), still dead {num(outcome.stillDead.reduce((a, r) => a + r.count, 0))}.
+            Tried {num(outcome.selected)}: replayed {num(outcome.replayed)} ({num(outcome.rows)} {outcome.rows === 1 ? "row" : "rows"} written), still dead {num(outcome.stillDead.reduce((a, r) => a + r.count, 0))}.
           </p>
           {outcome.stillDead.length ? (
             <ul>
@@ -189,6 +191,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           data-testid="dead-letter-reason"
         >
           <option value="">every reason ({num(page.data?.total ?? total)})</option>
+          {reason && page.data && !page.data.reasons.some((r) => r.reason === reason) ? <option value={reason}>{reason} (0)</option> : null}
           {(page.data?.reasons ?? []).map((r) => (
             <option key={r.reason} value={r.reason}>
               {r.reason.length > 80 ? r.reason.slice(0, 79) + "…" : r.reason} ({r.count})
@@ -196,7 +199,8 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           ))}
         </select>
       </label>
-      <table data-testid="dead-letters">
+      <div class="table-wrap">
+        <table data-testid="dead-letters">
         <thead>
           <tr>
             <th scope="col">source</th>
@@ -228,6 +232,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           ))}
         </tbody>
       </table>
+        </div>
     </Card>
   );
 }
