@@ -394,6 +394,20 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         (await graph.Locator("g.node[data-node^='trigger:']").EvaluateAllAsync<string?[]>("ns => ns.map(n => n.dataset.state ?? null)"))
             .Should().OnlyContain(s => s == null, "a trigger has no run state");
         await console.ScreenshotAsync("workflow-run");
+
+        // The backfill's page: its run with its log (ended, so read once), and its bookmark reset from the UI.
+        var revenueState = await revenue.GetAttributeAsync("data-state");
+        await page.GotoAsync("/ui/jobs/nightly-revenue");
+        var batchRun = page.GetByTestId("runs").Locator("tbody tr").First;
+        await Assertions.Expect(batchRun).ToHaveAttributeAsync("data-state", revenueState!);
+        await batchRun.GetByTestId("show-log").ClickAsync();
+        var log = page.GetByTestId("run-log");
+        await Assertions.Expect(log).ToHaveAttributeAsync("data-state", revenueState!);
+        await Assertions.Expect(log).ToContainTextAsync("queued by trigger nightly-start");
+        await Assertions.Expect(log).ToContainTextAsync($"ended {revenueState}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset bookmark" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Bookmark reset: the next incremental run reads everything again.");
+        await console.ScreenshotAsync("job-batch-run");
         console.Errors.Should().BeEmpty();
     }
 }
