@@ -128,7 +128,8 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ReplayOutcome | null>(null);
   const [replayError, setReplayError] = useState<string | null>(null);
-  const count = reason ? (page.data?.reasons.find((r) => r.reason === reason)?.count ?? 0) : (page.data?.total ?? total);
+  const [draft, setDraft] = useState("");
+  const listed = page.data?.letters.length ?? 0;
   const replay = async () => {
     setBusy(true);
     setReplayError(null);
@@ -147,7 +148,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
     <Card title="Dead letters" wide>
       <ErrorBox error={page.error} />
       <div class="actions">
-        <button type="button" onClick={() => setConfirming(true)} disabled={busy || confirming || count === 0} data-testid="replay">
+        <button type="button" onClick={() => setConfirming(true)} disabled={busy || confirming || listed === 0} data-testid="replay">
           Replay {reason ? "these" : "all"}…
         </button>
       </div>
@@ -155,7 +156,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
         <div class="confirm" role="alertdialog" aria-labelledby="replay-question" data-testid="replay-confirmation">
           <p id="replay-question">
             Replay the speed layer's dead letters of {name}
-            {reason ? ` whose reason contains “${reason}”` : ""} through the pipeline? Those that pass now are written to its serving view and
+            {reason ? ` whose reason or stage contains “${reason}”` : ""} through the pipeline? Those that pass now are written to its serving view and
             leave the dead letters; the others stay, with the reason they fail for now.
           </p>
           <button type="button" onClick={replay} disabled={busy} data-testid="replay-confirm" ref={(b) => b?.focus()}>
@@ -173,25 +174,45 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           </p>
           {outcome.stillDead.length ? (
             <ul>
-              {outcome.stillDead.map((r) => (
+              {outcome.stillDead.slice(0, 10).map((r) => (
                 <li key={r.reason}>
                   {r.reason} ({num(r.count)})
                 </li>
               ))}
+              {outcome.stillDead.length > 10 ? <li>and {num(outcome.stillDead.length - 10)} more reasons</li> : null}
             </ul>
           ) : null}
         </div>
       ) : null}
       <ErrorBox error={replayError} />
+      <form
+        class="actions"
+        role="search"
+        aria-label="dead letters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setReason(draft.trim() || null);
+        }}
+      >
+        <label>
+          Reason or stage contains
+          <input type="search" value={draft} onInput={(e) => setDraft((e.target as HTMLInputElement).value)} data-testid="dead-letter-filter" />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
       <label>
         Reason{" "}
         <select
           value={reason ?? ""}
-          onChange={(e) => setReason((e.target as HTMLSelectElement).value || null)}
+          onChange={(e) => {
+            const value = (e.target as HTMLSelectElement).value;
+            setReason(value || null);
+            setDraft(value);
+          }}
           data-testid="dead-letter-reason"
         >
           <option value="">every reason ({num(page.data?.total ?? total)})</option>
-          {reason && page.data && !page.data.reasons.some((r) => r.reason === reason) ? <option value={reason}>{reason} (0)</option> : null}
+          {reason && page.data && !page.data.reasons.some((r) => r.reason === reason) ? <option value={reason}>contains “{reason}”</option> : null}
           {(page.data?.reasons ?? []).map((r) => (
             <option key={r.reason} value={r.reason}>
               {r.reason.length > 80 ? r.reason.slice(0, 79) + "…" : r.reason} ({r.count})

@@ -126,6 +126,7 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             .Select(g => new DeadLetterReason(g.Key, g.Sum(r => r.Count)))
             .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)
             .ToList();
+        var all = reasons.Sum(r => r.Count);
 
         var letters = (await table.ListAsync(dataSource, new DeadLetterQuery(limit, reason), cancellationToken)).Select(d => new DeadLetterEntry(
             $"{d.Record.Topic}/{d.Record.Partition}/{d.Record.Offset}", d.Record.Topic, d.Record.Partition, d.Record.Offset, d.Stage, d.Reason,
@@ -135,7 +136,8 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             letters.AddRange(await BatchLettersAsync(dataSource, pipeline, reason, limit - letters.Count, cancellationToken));
         }
 
-        return new DeadLetterPage(reasons, reasons.Sum(r => r.Count), letters);
+        // Reasons carry details (a late record's event time), so there can be as many as letters: the commonest 100 are offered.
+        return new DeadLetterPage([.. reasons.Take(100)], all, letters);
     }
 
     /// <summary>
