@@ -104,7 +104,8 @@ public sealed class SpeedPipeline : IDisposable
         await new ServingStore(dataSource, catalog).EnsureOutputAsync(output, cancellationToken);
         var table = new KafkaDeadLetterTable(spec.Name);
         await table.EnsureAsync(dataSource, cancellationToken);
-        await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, cancellationToken);
+        await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, spec.Text,
+            spec.Source.SchemaFile is { } schemaFile ? Path.GetFullPath(schemaFile) : null, cancellationToken);
 
         LakeArchive? archive = null;
         if (lake is not null)
