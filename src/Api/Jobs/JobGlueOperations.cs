@@ -93,7 +93,7 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
             {
                 if (await store.StopRunAsync(name, id, ct) is { } error)
                 {
-                    errors.Add(new { JobName = name, JobRunId = id, ErrorDetail = new { ErrorCode = "InvalidInputException", ErrorMessage = error } });
+                    errors.Add(new { JobName = name, JobRunId = id, ErrorDetail = new { ErrorCode = error.Code, ErrorMessage = error.Message } });
                 }
                 else
                 {
