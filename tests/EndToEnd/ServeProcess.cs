@@ -28,8 +28,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>The API's base URL, without a trailing slash.</summary>
     public string Url { get; }
 
-    /// <summary>Starts <c>streams serve</c> and waits until it is healthy (at most 60 s).</summary>
-    public static async Task<ServeProcess> StartAsync(string postgresConnectionString)
+    /// <summary>
+    /// Starts <c>streams serve</c> and waits until it is healthy (at most 60 s); <paramref name="environment"/> adds to
+    /// (or overrides) the process's settings, such as a real Kafka address.
+    /// </summary>
+    public static async Task<ServeProcess> StartAsync(string postgresConnectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         var lake = Directory.CreateTempSubdirectory("streams-serve-");
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -47,6 +50,10 @@ internal sealed class ServeProcess : IAsyncDisposable
         info.Environment["STREAMS__KAFKA__BOOTSTRAPSERVERS"] = "127.0.0.1:1";
         info.Environment["STREAMS__LAKE__ROOT"] = lake.FullName;
         info.Environment["STREAMS__API__URL"] = url;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = Process.Start(info)!;
         // Drain both pipes so that a chatty host never blocks on a full pipe.
@@ -125,6 +132,35 @@ internal sealed class ServeProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Kills the process with SIGKILL (a host dying: nothing is handed back).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Calls a Glue operation of this host over HTTP (no SigV4: the host has no access keys) and returns its JSON answer.</summary>
+    public async Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-amz-json-1.1"),
+        };
+        request.Headers.Add("X-Amz-Target", "AWSGlue." + operation);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{operation} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>Stops the process: SIGTERM, then a kill after 15 s.</summary>
