@@ -66,7 +66,11 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
         ["DeleteJob"] = async (r, ct) =>
         {
             var name = r.String("JobName");
-            await store.DeleteJobAsync(name, ct);
+            if (await store.DeleteJobAsync(name, ct))
+            {
+                await bookmarks.DeleteAsync(name, ct);
+            }
+
             return new { JobName = name };
         },
         ["StartJobRun"] = async (r, ct) =>

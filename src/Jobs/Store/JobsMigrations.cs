@@ -89,6 +89,13 @@ public static class JobsMigrations
             PRIMARY KEY (workflow_run_id, crawler_name)
         );
         """,
+        // Bookmarks were kept per pipeline, so jobs on one spec shared one; now each job has its own. A job made before
+        // keeps its pipeline's bookmark: it adopts a copy the first time it runs or its bookmark is read (which needs its
+        // spec, hence not in SQL here). Jobs made from now on have nothing to adopt.
+        """
+        ALTER TABLE jobs.jobs ADD COLUMN bookmark_adopted boolean NOT NULL DEFAULT false;
+        ALTER TABLE jobs.jobs ALTER COLUMN bookmark_adopted SET DEFAULT true;
+        """,
     ];
 
     private static readonly MigrationSet Set = new("jobs", Steps);
