@@ -71,12 +71,10 @@ public sealed class JobBookmarks(JobStore store, JobEnvironment environment)
             // Only a job from before per-job bookmarks needs its spec here, for the name of the pipeline whose bookmark it adopts.
             // The spec may name parameters only a run gives (${name}): read it with the latest run's arguments.
             var latest = (await store.GetRunsAsync(jobName, 0, 1, cancellationToken)).Items.FirstOrDefault();
-            var context = new JobRunContext(job, new JobRun { Id = "", JobName = jobName, JobRunState = JobRunStates.Succeeded },
-                new JobArguments(job, latest?.Arguments), store);
             string pipeline;
             try
             {
-                pipeline = (await JobScript.LoadAsync(context, environment.Lake, cancellationToken)).Spec.Name;
+                pipeline = (await JobScript.LoadAsync(job, latest?.Arguments, store, environment.Lake, cancellationToken)).Spec.Name;
             }
             catch (Exception e) when (e is JobRunException or Pipelines.Specs.PipelineSpecException)
             {

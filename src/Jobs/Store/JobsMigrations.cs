@@ -96,6 +96,20 @@ public static class JobsMigrations
         ALTER TABLE jobs.jobs ADD COLUMN bookmark_adopted boolean NOT NULL DEFAULT false;
         ALTER TABLE jobs.jobs ALTER COLUMN bookmark_adopted SET DEFAULT true;
         """,
+        // The new files an EVENT trigger has seen (a rewritten file is new again: its entity tag changed); fired_key names
+        // the firing that consumed the file, in the transaction that queued its runs.
+        """
+        CREATE TABLE jobs.event_files (
+            seq bigserial UNIQUE,
+            trigger_name text NOT NULL,
+            path text NOT NULL,
+            etag text NOT NULL,
+            seen_on timestamptz NOT NULL,
+            fired_key text,
+            PRIMARY KEY (trigger_name, path, etag)
+        );
+        CREATE INDEX ON jobs.event_files (trigger_name, seq) WHERE fired_key IS NULL;
+        """,
     ];
 
     private static readonly MigrationSet Set = new("jobs", Steps);
