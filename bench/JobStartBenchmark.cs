@@ -88,7 +88,6 @@ public sealed class JobStartBenchmark : IBenchmark
             });
         registryUrl = host.Url + SchemaRegistryEndpoints.DefaultPathBase;
         await using var postgres = NpgsqlDataSource.Create(connectionString);
-        using var http = new HttpClient();
         // Why here: the first backfill would make the batch schema, and the benchmark watches its runs table from the start.
         await Streams.Batch.Bookmarks.BatchMigrations.ApplyAsync(postgres, cancellationToken);
 
@@ -116,7 +115,7 @@ public sealed class JobStartBenchmark : IBenchmark
 
             var batchSpec = Path.Combine(work, "hourly.yaml");
             await File.WriteAllTextAsync(batchSpec, ViewComparison.Pipeline("hourly", TestLake.ParquetTable), cancellationToken);
-            await GlueAsync(http, host.Url, "CreateJob", $$$"""
+            await GlueHttp.CallAsync(host.Url, "CreateJob", $$$"""
                 {"Name": "batch", "Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "{{{batchSpec}}}"},
                  "DefaultArguments": {"--watermark": "2026-12-31T00:00:00Z"}}
                 """);
@@ -128,13 +127,13 @@ public sealed class JobStartBenchmark : IBenchmark
             Console.WriteLine($"{runs} runs each; progress:");
             for (var run = 0; run < runs; run++)
             {
-                batchJob.Add(await BatchJobAsync(http, host.Url, postgres, cancellationToken));
+                batchJob.Add(await BatchJobAsync(host.Url, postgres, cancellationToken));
                 batchDirect.Add(await BatchDirectAsync(postgres, lake, batchSpec, cancellationToken));
 
                 // A new pipeline (consumer group) per run: a group a member just left makes the next wait ~session.timeout.ms.
                 var streamSpec = Path.Combine(work, $"stream{run}.yaml");
                 await File.WriteAllTextAsync(streamSpec, StreamSpec($"stream{run}"), cancellationToken);
-                streamJob.Add(await StreamJobAsync(http, host.Url, postgres, $"stream{run}", streamSpec, cancellationToken));
+                streamJob.Add(await StreamJobAsync(host.Url, postgres, $"stream{run}", streamSpec, cancellationToken));
                 var directSpec = PipelineSpecLoader.Parse(StreamSpec($"direct{run}"), "direct.yaml");
                 streamDirect.Add(await StreamDirectAsync(postgres, kafka, clients, topics, registryUrl, directSpec, cancellationToken));
                 Console.WriteLine($"  run {run + 1}/{runs}: glueetl {batchJob[^1].Total:F0} ms (direct {batchDirect[^1]:F0} ms), " +
@@ -173,11 +172,11 @@ public sealed class JobStartBenchmark : IBenchmark
           - serving: {{name}}
         """;
 
-    private static async Task<Breakdown> BatchJobAsync(HttpClient http, string url, NpgsqlDataSource postgres, CancellationToken cancellationToken)
+    private static async Task<Breakdown> BatchJobAsync(string url, NpgsqlDataSource postgres, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
-        var runId = await StartAsync(http, url, "batch");
+        var runId = await StartAsync(url, "batch");
         var api = watch.Elapsed.TotalMilliseconds;
         DateTime? committed = null;
         while (committed is null)
@@ -201,17 +200,17 @@ public sealed class JobStartBenchmark : IBenchmark
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<Breakdown> StreamJobAsync(HttpClient http, string url, NpgsqlDataSource postgres, string name, string spec,
+    private static async Task<Breakdown> StreamJobAsync(string url, NpgsqlDataSource postgres, string name, string spec,
         CancellationToken cancellationToken)
     {
-        await GlueAsync(http, url, "CreateJob", $$$"""{"Name": "{{{name}}}", "Role": "r", "Command": {"Name": "gluestreaming", "ScriptLocation": "{{{spec}}}"}}""");
+        await GlueHttp.CallAsync(url, "CreateJob", $$$"""{"Name": "{{{name}}}", "Role": "r", "Command": {"Name": "gluestreaming", "ScriptLocation": "{{{spec}}}"}}""");
         var started = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
-        var runId = await StartAsync(http, url, name);
+        var runId = await StartAsync(url, name);
         var api = watch.Elapsed.TotalMilliseconds;
         await WaitCommittedAsync(postgres, name, cancellationToken);
         var committed = DateTime.UtcNow;
-        await GlueAsync(http, url, "BatchStopJobRun", $$"""{"JobName": "{{name}}", "JobRunIds": ["{{runId}}"]}""");
+        await GlueHttp.CallAsync(url, "BatchStopJobRun", $$"""{"JobName": "{{name}}", "JobRunIds": ["{{runId}}"]}""");
         await WaitStateAsync(postgres, runId, "STOPPED", cancellationToken);
         return await BreakdownAsync(postgres, runId, started, api, committed, "speed layer of pipeline", cancellationToken);
     }
@@ -308,22 +307,9 @@ public sealed class JobStartBenchmark : IBenchmark
                           $"   target < {target:F0} ms: {(p50 < target ? "met" : "missed")}");
     }
 
-    private static async Task<string> StartAsync(HttpClient http, string url, string job)
+    private static async Task<string> StartAsync(string url, string job)
     {
-        using var answer = System.Text.Json.JsonDocument.Parse(await GlueAsync(http, url, "StartJobRun", $$"""{"JobName": "{{job}}"}"""));
-        return answer.RootElement.GetProperty("JobRunId").GetString()!;
-    }
-
-    private static async Task<string> GlueAsync(HttpClient http, string url, string operation, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.1"),
-        };
-        request.Headers.Add("X-Amz-Target", "AWSGlue." + operation);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode ? text : throw new InvalidOperationException($"{operation} answered {(int)response.StatusCode}: {text}");
+        return (await GlueHttp.CallAsync(url, "StartJobRun", $$"""{"JobName": "{{job}}"}""")).GetProperty("JobRunId").GetString()!;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource postgres, string sql, CancellationToken cancellationToken)

@@ -145,23 +145,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Calls a Glue operation of this host over HTTP (no SigV4: the host has no access keys) and returns its JSON answer.</summary>
-    public async Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url)
-        {
-            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-amz-json-1.1"),
-        };
-        request.Headers.Add("X-Amz-Target", "AWSGlue." + operation);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{operation} answered {(int)response.StatusCode}: {text}");
-        }
-
-        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body) => Streams.Testing.GlueHttp.CallAsync(Url, operation, body);
 
     /// <summary>Stops the process: SIGTERM, then a kill after 15 s.</summary>
     public async ValueTask DisposeAsync()

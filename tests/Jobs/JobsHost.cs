@@ -90,19 +90,7 @@ public sealed class JobsHost : IAsyncDisposable
             timeout: TimeSpan.FromSeconds(60));
 
     /// <summary>Calls a Glue operation over raw HTTP and returns its JSON answer, with the members botocore's model drops (a run's Metrics).</summary>
-    public async Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url)
-        {
-            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-amz-json-1.1"),
-        };
-        request.Headers.Add("X-Amz-Target", "AWSGlue." + operation);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.Should().BeTrue($"{operation} answered {(int)response.StatusCode}: {text}");
-        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body) => GlueHttp.CallAsync(Url, operation, body);
 
     public async Task<long> ScalarAsync(string sql)
     {
