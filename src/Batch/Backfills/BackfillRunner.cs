@@ -61,7 +61,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         var bookmarks = new BookmarkStore(postgres);
         if (options.ResetBookmark && !options.DryRun)
         {
-            await bookmarks.ResetAsync(spec.Name, cancellationToken);
+            await bookmarks.ResetAsync(options.BookmarkKey ?? spec.Name, cancellationToken);
         }
 
         var source = await new BatchSourceResolver(lake, catalog).ResolveAsync(batch, options.Where ?? batch.Where, cancellationToken);
@@ -72,7 +72,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         var output = runner.ServingDefinition(sinkSpec, layout.OutputSchema);
         var time = bookmarksOn ? EventTime(spec, sinkSpec, layout.OutputSchema) : null;
         var bookmarked = bookmarksOn && !(options.ResetBookmark && options.DryRun)
-            ? await bookmarks.LoadAsync(spec.Name, cancellationToken)
+            ? await bookmarks.LoadAsync(options.BookmarkKey ?? spec.Name, cancellationToken)
             : new Dictionary<string, FileBookmark>();
 
         string? note = null;
@@ -197,7 +197,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
                         .Where(f => plan.Splits.Any(s => s.File.Path == f.Key) || reread.Any(r => r.Path == f.Key))
                         .Select(f => Bookmark(plan, reread, f.Key, f.Value))
                         .ToList();
-                    await BookmarkStore.SaveAsync(connection, transaction, spec.Name, summary.RunId, files, [.. removed.Select(r => r.Path)],
+                    await BookmarkStore.SaveAsync(connection, transaction, options.BookmarkKey ?? spec.Name, summary.RunId, files, [.. removed.Select(r => r.Path)],
                         replaceAll: mode == BackfillMode.Full, ct);
                 }
 
