@@ -160,12 +160,48 @@ public sealed class PipelineRunner
         return new ServingOutputDefinition(name, output, keys, time);
     }
 
-    /// <summary>Runs one batch through the transforms (and the window, if any).</summary>
+    /// <summary>
+    /// The fields a columnar batch of <paramref name="input"/> rows needs (see <see cref="ColumnarBatch"/>), or null when the
+    /// pipeline has a shape only the record path runs. Covered (batch layer): no transforms before a tumbling window over
+    /// a timestamp field, grouped by top-level fields, with count/sum/avg/min/max of top-level numeric fields.
+    /// </summary>
+    public IReadOnlyList<string>? ColumnarFields(RecordSchema input)
+    {
+        if (_mode != PipelineMode.Batch || _aggregator is null || Chain(input).Length != 0)
+        {
+            return null;
+        }
+
+        OutputSchema(input);
+        return _aggregator.ColumnarFields(input);
+    }
+
+    /// <summary>
+    /// Runs one batch through the transforms (and the window, if any). A columnar batch is aggregated from its vectors
+    /// where the pipeline's shape allows (<see cref="ColumnarFields"/>); otherwise its records are read and take the record path.
+    /// </summary>
     public async Task<PipelineResult> ProcessAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
         if (!_validated.Contains(batch.Schema))
         {
             Validate(batch.Schema);
+        }
+
+        if (batch.Columnar is { } columnar)
+        {
+            if (_mode == PipelineMode.Batch && _aggregator is not null && Chain(batch.Schema).Length == 0 && _aggregator.AddColumns(columnar) is { } rest)
+            {
+                var deadLetters = new TransformContext();
+                if (rest.Count > 0)
+                {
+                    var records = await batch.MaterializeAsync(cancellationToken);
+                    _aggregator.Add(new RecordBatch(records.Schema, [.. rest.Select(i => records.Records[i])], [.. rest.Select(records.PositionOf)]), deadLetters);
+                }
+
+                return Result(new RecordBatch(_aggregator.Output!, []), deadLetters);
+            }
+
+            batch = await batch.MaterializeAsync(cancellationToken);
         }
 
         var context = new TransformContext();
