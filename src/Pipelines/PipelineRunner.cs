@@ -44,6 +44,9 @@ public sealed class PipelineRunner
     /// <summary>The spec.</summary>
     public PipelineSpec Spec => _spec;
 
+    /// <summary>Rows aggregated straight from the vectors of columnar batches (the others took the record path).</summary>
+    public long ColumnarRows { get; private set; }
+
     /// <summary>The window watermark (speed layer), or null without a window or before any record.</summary>
     public DateTime? Watermark => _aggregator?.Watermark;
 
@@ -191,6 +194,7 @@ public sealed class PipelineRunner
         {
             if (_mode == PipelineMode.Batch && _aggregator is not null && Chain(batch.Schema).Length == 0 && _aggregator.AddColumns(columnar) is { } rest)
             {
+                ColumnarRows += columnar.Count - rest.Count;
                 var deadLetters = new TransformContext();
                 if (rest.Count > 0)
                 {

@@ -39,7 +39,9 @@ public sealed partial class WindowAggregator
                 continue;
             }
 
-            if (!IsField(input, spec.Argument) || argument!.Kind is not (ValueKind.Int or ValueKind.Long or ValueKind.Double or ValueKind.Decimal))
+            // count(x) counts the non-null values of any field; the others read numbers.
+            if (!IsField(input, spec.Argument)
+                || (spec.Function != AggregateFunction.Count && argument!.Kind is not (ValueKind.Int or ValueKind.Long or ValueKind.Double or ValueKind.Decimal)))
             {
                 return null;
             }
@@ -153,7 +155,7 @@ public sealed partial class WindowAggregator
             }
 
             if (!batch.Columns.TryGetValue(argument.Trim(), out var vector)
-                || vector.Type is not (ColumnValueType.Int32 or ColumnValueType.Int64 or ColumnValueType.Decimal or ColumnValueType.Float or ColumnValueType.Double)
+                || _measures[m].Spec.Function != AggregateFunction.Count && vector.Type is not (ColumnValueType.Int32 or ColumnValueType.Int64 or ColumnValueType.Decimal or ColumnValueType.Float or ColumnValueType.Double)
                 || vector.Scale > 28)
             {
                 return false;
