@@ -30,7 +30,8 @@ public sealed class SpeedLayer : IAsyncDisposable
         Topic = topic;
         Metrics = metrics ?? new SpeedLayerMetrics();
         var topology = SpeedTopology.Build(topic, partition => new MicroBatchPartition(topic, partition, writerFor(partition), bounds, Metrics));
-        _stream = new KafkaStream(topology, Config(applicationId, bounds, options));
+        var config = Config(applicationId, bounds, options);
+        _stream = new KafkaStream(topology, config, new SpeedClientSupplier(config));
         _stream.StateChanged += OnStateChanged;
     }
 
