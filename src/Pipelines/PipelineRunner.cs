@@ -20,6 +20,7 @@ public sealed class PipelineRunner
     private readonly PipelineEnvironment _environment;
     private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<RecordSchema> _validated = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RecordSchema, ColumnarFilter[]?> _columnarFilters = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
     private readonly ITransformState?[] _states;
 
@@ -170,13 +171,43 @@ public sealed class PipelineRunner
     /// </summary>
     public IReadOnlyList<string>? ColumnarFields(RecordSchema input)
     {
-        if (_mode != PipelineMode.Batch || _aggregator is null || Chain(input).Length != 0)
+        if (ColumnarFilters(input) is not { } filters)
         {
             return null;
         }
 
         OutputSchema(input);
-        return _aggregator.ColumnarFields(input);
+        return _aggregator!.ColumnarFields(input) is { } fields ? [.. fields.Concat(filters.SelectMany(f => f.Fields)).Distinct(StringComparer.Ordinal)] : null;
+    }
+
+    /// <summary>The spec's filters in columnar form when every transform is a filter that has one (and a window follows); else null.</summary>
+    private ColumnarFilter[]? ColumnarFilters(RecordSchema input)
+    {
+        if (_mode != PipelineMode.Batch || _aggregator is null)
+        {
+            return null;
+        }
+
+        if (_columnarFilters.TryGetValue(input, out var cached))
+        {
+            return cached;
+        }
+
+        Chain(input);
+        var filters = new List<ColumnarFilter>();
+        foreach (var transform in _transforms)
+        {
+            if (transform is not FilterTransform filter || ColumnarFilter.TryCreate(filter.Condition, input) is not { } columnar)
+            {
+                filters = null;
+                break;
+            }
+
+            filters.Add(columnar);
+        }
+
+        _columnarFilters[input] = cached = filters?.ToArray();
+        return cached;
     }
 
     /// <summary>
@@ -192,7 +223,8 @@ public sealed class PipelineRunner
 
         if (batch.Columnar is { } columnar)
         {
-            if (_mode == PipelineMode.Batch && _aggregator is not null && Chain(batch.Schema).Length == 0 && _aggregator.AddColumns(columnar) is { } rest)
+            if (ColumnarFilters(batch.Schema) is { } filters && Keep(filters, columnar) is var (all, keep) && all
+                && _aggregator!.AddColumns(columnar, keep) is { } rest)
             {
                 ColumnarRows += columnar.Count - rest.Count;
                 var deadLetters = new TransformContext();
@@ -222,6 +254,19 @@ public sealed class PipelineRunner
         }
 
         return Result(current, context);
+    }
+
+    /// <summary>The rows the filters keep (null: all), and false when a filter cannot run over this batch's vectors.</summary>
+    private static (bool All, bool[]? Keep) Keep(ColumnarFilter[] filters, ColumnarBatch batch)
+    {
+        if (filters.Length == 0)
+        {
+            return (true, null);
+        }
+
+        var keep = new bool[batch.Count];
+        Array.Fill(keep, true);
+        return (filters.All(f => f.TryApply(batch, keep)), keep);
     }
 
     /// <summary>Ends the input: in the batch layer, emits the aggregates of every window.</summary>

@@ -56,8 +56,9 @@ public sealed partial class WindowAggregator
     /// Adds the rows of <paramref name="batch"/> from its vectors. Returns the rows the record path must take (their
     /// event time is null: they go to the dead letters there), or null, having added nothing, when the batch lacks a
     /// vector of a type this path reads (or a long sum could overflow): run the whole batch through <see cref="Add"/>.
+    /// Rows where <paramref name="keep"/> is false (a filter dropped them) are skipped.
     /// </summary>
-    public IReadOnlyList<int>? AddColumns(ColumnarBatch batch)
+    public IReadOnlyList<int>? AddColumns(ColumnarBatch batch, bool[]? keep = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (ColumnarFields(batch.Schema) is null || !TryVectors(batch, out var time, out var groups, out var arguments))
@@ -75,6 +76,12 @@ public sealed partial class WindowAggregator
         var maxTicks = long.MinValue;
         for (var r = 0; r < rows; r++)
         {
+            if (keep is not null && !keep[r])
+            {
+                slots[r] = -1;
+                continue;
+            }
+
             if (time.IsNull(r))
             {
                 slots[r] = -1;
