@@ -86,6 +86,10 @@ export async function get<T>(path: string): Promise<T> {
   return json<T>(await send("GET", path, null, {}));
 }
 
+export async function post<T>(path: string, body: object): Promise<T> {
+  return json<T>(await send("POST", path, JSON.stringify(body), { "content-type": "application/json" }));
+}
+
 let registryBase = "/registry";
 export function setRegistryBase(path: string) {
   registryBase = path === "/" ? "" : path.replace(/\/$/, "");
@@ -189,6 +193,8 @@ export interface PipelineSummary {
   specLocation: string | null;
   specError: string | null;
   spec: string | null;
+  /** "job": the script location of `job`; "speed layer": recorded when the stream started; null: none known. */
+  specFrom: string | null;
   flow: FlowNode[];
 }
 
@@ -216,4 +222,27 @@ export interface DeadLetterPage {
 export async function deadLetters(pipeline: string, reason: string | null): Promise<DeadLetterPage> {
   const search = reason ? `?reason=${encodeURIComponent(reason)}` : "";
   return get<DeadLetterPage>(`/api/console/pipelines/${encodeURIComponent(pipeline)}/dead-letters${search}`);
+}
+
+export interface ReplayOutcome {
+  selected: number;
+  replayed: number;
+  rows: number;
+  stillDead: { reason: string; count: number }[];
+}
+
+/** Replays the speed layer's dead letters whose reason or stage contains `reason` (all when null). */
+export async function replayDeadLetters(pipeline: string, reason: string | null): Promise<ReplayOutcome> {
+  return post<ReplayOutcome>(`/api/console/pipelines/${encodeURIComponent(pipeline)}/dead-letters/replay`, { reason });
+}
+
+export interface RunLogLine {
+  sequence: number;
+  at: string;
+  message: string;
+}
+
+/** A job run's log lines after `after` (the store's sequence), with the run's state. */
+export async function runLog(job: string, run: string, after: number): Promise<{ state: string; lines: RunLogLine[] }> {
+  return get(`/api/console/jobs/${encodeURIComponent(job)}/runs/${encodeURIComponent(run)}/log?after=${after}`);
 }

@@ -34,10 +34,14 @@ export function Stat({ label, value, testId }: { label: string; value: string; t
   );
 }
 
+function stateTone(state: string): string {
+  const s = state.toUpperCase();
+  return /FAIL|ERROR|TIMEOUT/.test(s) ? "bad" : /RUN|START|STOPPING|ACTIVE|READY|SUCCEEDED/.test(s) ? "good" : "neutral";
+}
+
 export function StateBadge({ state }: { state: string | null | undefined }) {
   const s = (state ?? "UNKNOWN").toUpperCase();
-  const tone = /FAIL|ERROR|TIMEOUT/.test(s) ? "bad" : /RUN|START|STOPPING|ACTIVE|READY|SUCCEEDED/.test(s) ? "good" : "neutral";
-  return <span class={`badge ${tone}`}>{s}</span>;
+  return <span class={`badge ${stateTone(s)}`}>{s}</span>;
 }
 
 /** A small line of the last values, with its latest value as text for screen readers. */
@@ -184,6 +188,8 @@ export interface GraphNode {
   label: string;
   sub?: string;
   tone?: string;
+  /** A run state shown on the box (a workflow run's job or crawl), when there is one. */
+  state?: string;
 }
 
 /** A directed graph drawn left to right in layers (longest path from the roots). */
@@ -207,7 +213,8 @@ export function Graph({ nodes, edges, title, testId }: { nodes: GraphNode[]; edg
     columns.set(l, [...(columns.get(l) ?? []), n]);
   });
   const boxW = 132;
-  const boxH = 46;
+  const withStates = nodes.some((n) => n.state);
+  const boxH = withStates ? 60 : 46;
   const gapX = 28;
   const gapY = 18;
   const pos = new Map<string, { x: number; y: number }>();
@@ -235,7 +242,7 @@ export function Graph({ nodes, edges, title, testId }: { nodes: GraphNode[]; edg
         {nodes.map((n) => {
           const p = pos.get(n.id)!;
           return (
-            <g key={n.id} class={`node ${n.tone ?? ""}`} data-node={n.id}>
+            <g key={n.id} class={`node ${n.tone ?? ""}`} data-node={n.id} data-state={n.state}>
               <rect x={p.x} y={p.y} width={boxW} height={boxH} rx="6" />
               <text x={p.x + 8} y={p.y + 18}>
                 {n.label.length > 18 ? n.label.slice(0, 17) + "…" : n.label}
@@ -245,7 +252,12 @@ export function Graph({ nodes, edges, title, testId }: { nodes: GraphNode[]; edg
                   {n.sub.length > 20 ? n.sub.slice(0, 19) + "…" : n.sub}
                 </text>
               ) : null}
-              <title>{`${n.label}${n.sub ? ": " + n.sub : ""}`}</title>
+              {n.state ? (
+                <text x={p.x + 8} y={p.y + 52} class={`state ${stateTone(n.state)}`}>
+                  {n.state}
+                </text>
+              ) : null}
+              <title>{`${n.label}${n.sub ? ": " + n.sub : ""}${n.state ? " (" + n.state + ")" : ""}`}</title>
             </g>
           );
         })}

@@ -147,9 +147,11 @@ public sealed partial class ServingStore
         var replaceOnly = fields.All(f => output.MergeOf(f.Name) == ColumnMerge.Replace);
         // Two rows of one key in one write: with replace semantics the last one wins; aggregate
         // partial states must already be combined per key (PostgreSQL then reports the duplicate).
+        // In key order either way: writers of one output (the partitions of a pipeline, in one process or
+        // several) then lock the rows they share in the same order, and cannot deadlock on them.
         var source = replaceOnly
             ? $"SELECT DISTINCT ON ({keys}) {selectColumns} FROM {Stage(output)} ORDER BY {keys}, _ord DESC"
-            : $"SELECT {selectColumns} FROM {Stage(output)}";
+            : $"SELECT {selectColumns} FROM {Stage(output)} ORDER BY {keys}";
         var conflict = generation is null ? keys : $"{GenerationColumn}, {keys}";
         var updates = fields.Where(f => !output.Keys.Contains(f.Name))
             .Select(f => $"{Q(f.Name)} = {MergeSql(output, f.Name)}").ToList();

@@ -155,7 +155,6 @@ public sealed class SpeedLayerMetrics
         if (_partitions.TryGetValue((topic, partition), out var metrics))
         {
             metrics.NextOffset = records[^1].Offset + 1;
-            metrics.Pending = 0;
         }
 
         BatchCommitted?.Invoke(new MicroBatchCommit(topic, partition, records[0].Offset, records[^1].Offset, result, took));

@@ -104,7 +104,8 @@ public sealed class SpeedPipeline : IDisposable
         await new ServingStore(dataSource, catalog).EnsureOutputAsync(output, cancellationToken);
         var table = new KafkaDeadLetterTable(spec.Name);
         await table.EnsureAsync(dataSource, cancellationToken);
-        await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, cancellationToken);
+        await Monitoring.SpeedStatusStore.RecordAsync(dataSource, spec.Name, source.Topic, output.Name, spec.Text,
+            spec.Source.SchemaFile is { } schemaFile ? Path.GetFullPath(schemaFile) : null, cancellationToken);
 
         LakeArchive? archive = null;
         if (lake is not null)
@@ -129,8 +130,16 @@ public sealed class SpeedPipeline : IDisposable
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>
     public SpeedLayer CreateLayer(SpeedLayerOptions options, SpeedLayerMetrics? metrics = null) =>
-        new(options.ApplicationId ?? Spec.Name, Topic, new MicroBatchBounds(Source.MaxBatchRecords, Source.MaxBatchInterval), options,
-            partition => new PipelineMicroBatchWriter(this, partition), metrics);
+        new(options.ApplicationId ?? Spec.Name, Topic, Bounds, options, CreatePartitionWriter, metrics);
+
+    /// <summary>The micro-batch bounds of the spec's Kafka source.</summary>
+    public MicroBatchBounds Bounds => new(Source.MaxBatchRecords, Source.MaxBatchInterval);
+
+    /// <summary>
+    /// The writer of one source partition's micro-batches, as the Streamiz application makes one per task; for a caller
+    /// that assigns partitions itself (a plain consumer loop), who must give each partition to one writer at a time.
+    /// </summary>
+    public IMicroBatchWriter CreatePartitionWriter(int partition) => new PipelineMicroBatchWriter(this, partition);
 
     /// <summary>Closes the dead-letter producer.</summary>
     public void Dispose() => DeadLetterTopic.Dispose();

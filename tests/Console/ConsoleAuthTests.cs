@@ -26,6 +26,15 @@ public sealed class ConsoleAuthTests
             (await unsigned.Content.ReadAsStringAsync()).Should().Contain("MissingAuthenticationTokenException");
         }
 
+        // So is the replay, which changes data, and a run's log.
+        using (var replay = await http.PostAsync("/api/console/pipelines/clicks/dead-letters/replay",
+                   new StringContent("{}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            replay.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        }
+
+        (await http.GetAsync("/api/console/jobs/j/runs/jr_1/log")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
         // awscli signs for itself: a database the console must then list.
         await ExternalTool.RunAsync("aws", ["glue", "create-database", "--database-input", "{\"Name\": \"signed_db\"}", "--endpoint-url", host.Url],
             environment: new Dictionary<string, string>

@@ -6,8 +6,12 @@ using Npgsql;
 using Streams.Api.Console;
 using Streams.Api.Glue;
 using Streams.Catalog.Storage;
+using Streams.Jobs.Model;
+using Streams.Jobs.Store;
+using Streams.Pipelines.Specs;
 using Streams.Serving;
 using Streams.Streaming.DeadLetters;
+using Streams.Streaming.Monitoring;
 using Streams.Testing;
 
 namespace Streams.Console.Tests;
@@ -91,6 +95,8 @@ public sealed partial class ConsoleEndpointTests
             await ServingMigrations.ApplyAsync(dataSource);
             // The speed layer's table, made by its own code, and the batch layer's shared one.
             await new KafkaDeadLetterTable("clicks").EnsureAsync(dataSource);
+            // As the speed layer records a pipeline when it starts: here with no spec (a host before specs were recorded).
+            await SpeedStatusStore.RecordAsync(dataSource, "clicks", "clicks", "clicks");
             await using var insert = dataSource.CreateCommand("""
                 INSERT INTO serving.clicks_dead_letters (topic, partition, "offset", "timestamp", stage, reason, value)
                 VALUES ('clicks', 2, 41, now(), 'decode', 'wrong magic byte 7', '\x07'::bytea),
@@ -124,7 +130,72 @@ public sealed partial class ConsoleEndpointTests
         (await http.GetAsync("/api/console/pipelines/clicks/dead-letters?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var none = JsonNode.Parse(await http.GetStringAsync("/api/console/pipelines/nothing_here/dead-letters"))!;
         ((long)none["total"]!).Should().Be(0);
+
+        // Replay needs the pipeline's spec: none is known for clicks, and the answer says how to replay instead.
+        using (var replay = await http.PostAsync("/api/console/pipelines/clicks/dead-letters/replay", Json("""{"reason": "late"}""")))
+        {
+            replay.StatusCode.Should().Be(HttpStatusCode.Conflict);
+            (await replay.Content.ReadAsStringAsync()).Should().Contain("streams dead-letters <spec file> --replay");
+        }
+
+        (await http.PostAsync("/api/console/pipelines/clicks/dead-letters/replay", Json("""{"reason": 7}"""))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.PostAsync("/api/console/pipelines/clicks/dead-letters/replay", Json("[1"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.PostAsync("/api/console/pipelines/no%20such!/dead-letters/replay", Json("{}"))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await using (var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString))
+        {
+            (await new KafkaDeadLetterTable("clicks").ListAsync(dataSource, new DeadLetterQuery())).Should().HaveCount(2, "a refused replay changes nothing");
+        }
     }
+
+    [Fact]
+    public async Task A_pipeline_the_speed_layer_recorded_with_its_spec_has_its_flow_without_a_job()
+    {
+        await using var host = await ConsoleHost.StartAsync();
+        var spec = PipelineSpecLoader.Parse(await File.ReadAllTextAsync(Path.Combine(ExternalTool.RepositoryRoot, "examples", "demo", "revenue_per_hour.yaml")));
+        await using (var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString))
+        {
+            await SpeedStatusStore.RecordAsync(dataSource, spec.Name, "orders", "revenue_per_hour", spec.Text, "/somewhere/order.avsc");
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+        var pipeline = JsonNode.Parse(await http.GetStringAsync("/api/console/pipelines"))!["pipelines"]!.AsArray().Single()!;
+        ((string)pipeline["name"]!).Should().Be("revenue_per_hour");
+        ((string)pipeline["specFrom"]!).Should().Be("speed layer");
+        ((string)pipeline["spec"]!).Should().Be(spec.Text);
+        pipeline["job"].Should().BeNull();
+        pipeline["flow"]!.AsArray().Select(n => (string)n!["kind"]!).Should().Equal("source", "source", "transform", "transform", "window", "aggregate", "sink");
+        ((string)pipeline["flow"]![0]!["label"]!).Should().Be("kafka orders");
+    }
+
+    [Fact]
+    public async Task A_run_log_is_served_from_the_jobs_store_after_a_sequence_and_unknown_runs_are_404()
+    {
+        // No runner in this host: the run stays queued, so its log holds only what this test writes.
+        await using var host = await ConsoleHost.StartAsync("--Streams:Jobs:Enabled=false");
+        using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+        var store = new JobStore(NpgsqlDataSource.Create(host.Database.ConnectionString));
+        await store.MigrateAsync();
+        await store.CreateJobAsync(new Job { Name = "nightly", Role = "r", Command = new JobCommand(JobCommands.Etl, "/nowhere.yaml") });
+        var run = await store.StartRunAsync("nightly", null);
+        await store.AppendLogAsync(run, "read 3 files");
+
+        var log = JsonNode.Parse(await http.GetStringAsync($"/api/console/jobs/nightly/runs/{run}/log"))!;
+        var lines = log["lines"]!.AsArray();
+        lines.Select(l => (string)l!["message"]!).Should().Equal((await store.GetLogAsync(run)).Select(l => l.Message), "the lines streams jobs logs prints");
+        lines.Select(l => (string)l!["message"]!).Should().Contain("read 3 files");
+        ((string)log["state"]!).Should().Be((await store.GetRunAsync("nightly", run)).JobRunState);
+
+        var last = (long)lines[^1]!["sequence"]!;
+        await store.AppendLogAsync(run, "wrote 2 rows");
+        var newer = JsonNode.Parse(await http.GetStringAsync($"/api/console/jobs/nightly/runs/{run}/log?after={last}"))!["lines"]!.AsArray();
+        newer.Select(l => (string)l!["message"]!).Should().Equal("wrote 2 rows");
+
+        using var missing = await http.GetAsync("/api/console/jobs/nightly/runs/jr_nope/log");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await missing.Content.ReadAsStringAsync()).Should().Contain("jr_nope");
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     [GeneratedRegex("/ui/assets/[^\"]+\\.js")]
     private static partial Regex ScriptPath();

@@ -50,13 +50,26 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
     public async Task Narrow_window_has_no_sideways_scrolling()
     {
         await using var console = await _browser.OpenAsync(stack.Api, width: 390, height: 844);
-        foreach (var (path, name) in new[] { ("/ui/", "overview-narrow"), ("/ui/query", "query-narrow"), ("/ui/registry/orders-value", "registry-narrow") })
+        foreach (var (path, name) in new[]
+                 {
+                     ("/ui/", "overview-narrow"), ("/ui/jobs", "jobs-narrow"), ("/ui/pipelines/revenue_per_hour", "pipeline-narrow"),
+                     ("/ui/catalog/lake/orders", "catalog-table-narrow"), ("/ui/query", "query-narrow"), ("/ui/registry/orders-value", "registry-narrow"),
+                 })
         {
             await console.Page.GotoAsync(path);
             await console.Page.Locator("h1").First.WaitForAsync();
             await console.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // On failure, name the innermost elements that reach past the window's edge.
+            var wide = await console.Page.EvaluateAsync<string[]>("""
+                () => {
+                    const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+                    const scrolled = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+                    return [...document.querySelectorAll('body *')].filter(e => past(e) && !scrolled(e) && ![...e.children].some(past))
+                        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''} (${Math.round(e.getBoundingClientRect().right)} px)`);
+                }
+                """);
             (await console.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"))
-                .Should().BeTrue($"{path} fits a 390 px window");
+                .Should().BeTrue($"{path} fits a 390 px window; too wide: {string.Join(", ", wide)}");
             await console.ScreenshotAsync(name);
         }
 
@@ -80,6 +93,17 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         long.Parse((await view.Locator("td").Nth(4).InnerTextAsync()).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)
             .Should().BePositive("speed rows are in the view");
 
+        // No job names this pipeline: `streams stream` runs it, and the speed layer recorded its spec when it started, so the
+        // flow draws: two sources, two transforms, window, aggregate, sink.
+        var flow = page.GetByTestId("flow");
+        await Assertions.Expect(flow.Locator("g.node")).ToHaveCountAsync(7);
+        (await flow.Locator("g.node title").AllTextContentsAsync()).Should().Equal(
+            "kafka orders: subject orders-value", "table archive.orders: bookmarks disable", "filter: status = 'PAID'", "derive: total = amount * quantity",
+            "tumbling window: 1h on ts", "by customer: orders, revenue, biggest", "serving revenue_per_hour: main output");
+        (await flow.Locator("line.edge").CountAsync()).Should().Be(6);
+        await Assertions.Expect(page.GetByTestId("spec-from")).ToContainTextAsync("the speed layer recorded when it started");
+        await console.ScreenshotAsync("pipeline-flow-speed-layer");
+
         // Browse by reason: the malformed record's reason is offered with its count (1); choosing it shows that letter
         // alone, with its position. (The repeated orders are late for their windows by now: dead letters of another reason.)
         var select = page.GetByTestId("dead-letter-reason");
@@ -96,6 +120,42 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         cells[3].Should().NotBeEmpty("the stage that refused it");
         cells[4].Should().Contain("magic", "the record is not in Confluent's wire format");
         await console.ScreenshotAsync("pipeline");
+
+        // Replay that reason, confirmed from the keyboard: the record is still not Avro, so it stays dead, with its reason.
+        await page.GetByTestId("replay").ClickAsync();
+        var confirmation = page.GetByTestId("replay-confirmation");
+        await Assertions.Expect(confirmation).ToContainTextAsync("Replay the speed layer's dead letters of revenue_per_hour whose reason or stage contains");
+        (await page.EvaluateAsync<string>("document.activeElement.dataset.testid")).Should().Be("replay-confirm", "the confirmation takes the focus");
+        await page.Keyboard.PressAsync("Enter");
+        var result = page.GetByTestId("replay-result");
+        await Assertions.Expect(result.Locator("p")).ToHaveTextAsync("Tried 1: replayed 0 (0 rows written), still dead 1.", new() { Timeout = 30_000 });
+        await Assertions.Expect(result.Locator("li")).ToContainTextAsync("magic");
+        await Assertions.Expect(confirmation).ToHaveCountAsync(0);
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await console.ScreenshotAsync("pipeline-replay-still-dead");
+
+        // The repeated orders are late for their windows (another reason): a replay joins them to their windows whatever the
+        // lateness, so they leave the dead letters for the serving view.
+        // Each late record's reason names its event time, so they are found by the text they share (as --reason finds them).
+        await Assertions.Expect(select.Locator("option").Filter(new() { HasText = "late record" }).First).ToBeAttachedAsync(new() { Timeout = 60_000 });
+        await page.GetByTestId("dead-letter-filter").FillAsync("late record");
+        await page.GetByTestId("dead-letter-filter").PressAsync("Enter");
+        await Assertions.Expect(rows.First).ToContainTextAsync("late record");
+        var before = (await rows.Locator("td:nth-child(5)").AllInnerTextsAsync()).Count;
+        before.Should().BePositive();
+        (await rows.Locator("td:nth-child(5)").AllInnerTextsAsync()).Should().OnlyContain(r => r.Contains("late record", StringComparison.Ordinal));
+        await page.GetByTestId("replay").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("replay-confirmation")).ToContainTextAsync("whose reason or stage contains “late record”");
+        await page.GetByTestId("replay-confirm").ClickAsync();
+        await Assertions.Expect(result.Locator("p")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Tried [\d,]+: replayed [\d,]+ \([\d,]+ rows? written\), still dead [\d,]+\.$"),
+            new() { Timeout = 120_000 });
+        var numbers = System.Text.RegularExpressions.Regex.Matches(await result.Locator("p").InnerTextAsync(), @"\d[\d,]*")
+            .Select(m => long.Parse(m.Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
+        numbers[0].Should().BeGreaterThanOrEqualTo(before, "every late letter listed (up to 100), and any since");
+        numbers[1].Should().BePositive("late records join their windows on replay");
+        numbers[2].Should().BePositive("their windows' rows are written");
+        (numbers[1] + numbers[3]).Should().Be(numbers[0]);
+        await console.ScreenshotAsync("pipeline-replay-late");
         console.Errors.Should().BeEmpty();
     }
 
@@ -215,8 +275,23 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         await page.GetByTestId("start-run").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Started run");
         var run = page.GetByTestId("runs").Locator("tbody tr").First;
+        // The run's log, opened while it starts: the speed layer's line arrives without a reload.
+        await run.GetByTestId("show-log").ClickAsync();
+        var log = page.GetByTestId("run-log");
+        await Assertions.Expect(log).ToContainTextAsync("queued by StartJobRun");
         await Assertions.Expect(run).ToHaveAttributeAsync("data-state", "RUNNING", new() { Timeout = 60_000 });
+        await Assertions.Expect(log).ToContainTextAsync("speed layer of pipeline paid_orders: orders -> serving.paid_orders", new() { Timeout = 30_000 });
+        await Assertions.Expect(log).ToHaveAttributeAsync("data-state", "RUNNING");
         await console.ScreenshotAsync("job-running");
+
+        // This host runs the job's pipeline, so the overview shows what its speed layer measures: freshness too.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        var card = page.GetByTestId("pipeline-paid_orders");
+        var measured = new System.Text.RegularExpressions.Regex(@"^\d[\d,.]*\s*(ms|s)$");
+        await Assertions.Expect(card.GetByTestId("freshness-p50")).ToHaveTextAsync(measured, new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("freshness-p99")).ToHaveTextAsync(measured);
+        await Assertions.Expect(card.GetByTestId("rps")).Not.ToHaveTextAsync("0", new() { Timeout = 30_000 });
+        await console.ScreenshotAsync("overview-host-pipeline");
 
         // The job names the spec, so the pipelines page draws its flow: two sources, two transforms, window, aggregate, sink.
         await page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
@@ -228,15 +303,113 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         (await flow.Locator("line.edge").CountAsync()).Should().Be(6, "each source into the first transform, then one edge per step");
         await console.ScreenshotAsync("pipeline-flow");
 
-        await page.GoBackAsync();
-        await page.GoBackAsync();
-        await page.WaitForURLAsync("**/ui/jobs/paid-orders-stream");
+        await page.GotoAsync("/ui/jobs/paid-orders-stream");
+        await run.GetByTestId("show-log").ClickAsync();
+        await Assertions.Expect(log).ToContainTextAsync("speed layer of pipeline paid_orders");
         await page.GetByTestId("stop-run").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Stopping");
         await Assertions.Expect(run).ToHaveAttributeAsync("data-state", "STOPPED", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("stop-run")).ToBeDisabledAsync();
+        // The open log followed the run to its end: the stop and the final state, with no click.
+        await Assertions.Expect(log).ToHaveAttributeAsync("data-state", "STOPPED", new() { Timeout = 30_000 });
+        await Assertions.Expect(log).ToContainTextAsync("speed layer stopped: ");
+        await Assertions.Expect(log).ToContainTextAsync("ended STOPPED");
         await console.ScreenshotAsync("job-stopped");
         console.Errors.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_workflow_made_through_the_glue_api_is_drawn_with_the_run_state_of_each_node()
+    {
+        // Two jobs in a workflow: an ON_DEMAND trigger starts a backfill (its own view), a CONDITIONAL trigger starts a report
+        // once it succeeded. The report's spec does not exist, so that run fails: both final states show.
+        var spec = Path.Combine(stack.Directory, "nightly_revenue.yaml");
+        await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(Path.Combine(stack.Directory, "revenue_per_hour.yaml")))
+            .Replace("name: revenue_per_hour", "name: nightly_revenue", StringComparison.Ordinal)
+            .Replace("serving: revenue_per_hour", "serving: nightly_revenue", StringComparison.Ordinal));
+        await stack.GlueAsync("CreateJob", new { Name = "nightly-revenue", Role = "unused", Command = new { Name = "glueetl", ScriptLocation = spec } });
+        await stack.GlueAsync("CreateJob", new
+        {
+            Name = "nightly-report",
+            Role = "unused",
+            Command = new { Name = "glueetl", ScriptLocation = Path.Combine(stack.Directory, "no-such-report.yaml") },
+        });
+        await stack.GlueAsync("CreateWorkflow", new { Name = "nightly" });
+        await stack.GlueAsync("CreateTrigger", new
+        {
+            Name = "nightly-start", WorkflowName = "nightly", Type = "ON_DEMAND", Actions = new[] { new { JobName = "nightly-revenue" } },
+        });
+        await stack.GlueAsync("CreateTrigger", new
+        {
+            Name = "nightly-next", WorkflowName = "nightly", Type = "CONDITIONAL", StartOnCreation = true,
+            Predicate = new { Conditions = new[] { new { LogicalOperator = "EQUALS", JobName = "nightly-revenue", State = "SUCCEEDED" } } },
+            Actions = new[] { new { JobName = "nightly-report" } },
+        });
+
+        await using var console = await _browser.OpenAsync(stack.Api);
+        var page = console.Page;
+        await page.GotoAsync("/ui/jobs");
+        await page.GetByRole(AriaRole.Link, new() { Name = "nightly", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/ui/jobs/workflows/nightly");
+        var graph = page.GetByTestId("workflow-graph");
+        var nodes = graph.Locator("g.node");
+        await Assertions.Expect(nodes).ToHaveCountAsync(4);
+        (await nodes.EvaluateAllAsync<string[]>("ns => ns.map(n => n.dataset.node)")).Should().BeEquivalentTo(
+            "trigger:nightly-start", "job:nightly-revenue", "trigger:nightly-next", "job:nightly-report");
+        (await nodes.Locator("title").AllTextContentsAsync()).Should().BeEquivalentTo(
+            "nightly-start: trigger", "nightly-revenue: job", "nightly-next: trigger", "nightly-report: job");
+        // Three edges, drawn from the box of their source to the box of their destination, left to right.
+        var edges = graph.Locator("line.edge");
+        await Assertions.Expect(edges).ToHaveCountAsync(3);
+        var boxes = await nodes.EvaluateAllAsync<Dictionary<string, double>>(
+            "ns => Object.fromEntries(ns.map(n => [n.dataset.node, +n.querySelector('rect').getAttribute('x')]))");
+        boxes["trigger:nightly-start"].Should().BeLessThan(boxes["job:nightly-revenue"]);
+        boxes["job:nightly-revenue"].Should().BeLessThan(boxes["trigger:nightly-next"]);
+        boxes["trigger:nightly-next"].Should().BeLessThan(boxes["job:nightly-report"]);
+        var table = page.GetByTestId("workflow-nodes");
+        await Assertions.Expect(table.Locator("caption")).ToHaveTextAsync("Nodes (no run yet)");
+        await Assertions.Expect(table.Locator("tr[data-node='job:nightly-revenue'] td").Nth(2)).ToHaveTextAsync("← nightly-start, → nightly-next");
+        (await nodes.EvaluateAllAsync<string?[]>("ns => ns.map(n => n.dataset.state ?? null)")).Should().OnlyContain(s => s == null, "no run yet");
+        await console.ScreenshotAsync("workflow");
+
+        // A run, started through the Glue API: the page (polling) shows each job node's state as GetWorkflow's last run reports it.
+        var runId = (string)(await stack.GlueAsync("StartWorkflowRun", new { Name = "nightly" }))["RunId"]!;
+        await Assertions.Expect(table.Locator("caption")).ToContainTextAsync(runId, new() { Timeout = 30_000 });
+        var revenue = graph.Locator("g.node[data-node='job:nightly-revenue']");
+        await Assertions.Expect(revenue).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(SUCCEEDED|FAILED)$"), new() { Timeout = 120_000 });
+        var report = graph.Locator("g.node[data-node='job:nightly-report']");
+        if (await revenue.GetAttributeAsync("data-state") == "SUCCEEDED")
+        {
+            await Assertions.Expect(report).ToHaveAttributeAsync("data-state", "FAILED", new() { Timeout = 60_000 });
+        }
+
+        var last = (await stack.GlueAsync("GetWorkflow", new { Name = "nightly", IncludeGraph = true }))["Workflow"]!["LastRun"]!;
+        ((string)last["WorkflowRunId"]!).Should().Be(runId);
+        foreach (var node in last["Graph"]!["Nodes"]!.AsArray().Where(n => (string)n!["Type"]! == "JOB"))
+        {
+            var runs = node!["JobDetails"]?["JobRuns"]?.AsArray() ?? [];
+            var expected = runs.Count == 0 ? null : (string?)runs.OrderByDescending(r => (double)r!["StartedOn"]!).First()!["JobRunState"];
+            (await graph.Locator($"g.node[data-node='{(string)node["UniqueId"]!}']").GetAttributeAsync("data-state")).Should().Be(expected,
+                $"the state of {(string)node["Name"]!} in run {runId}");
+        }
+
+        (await graph.Locator("g.node[data-node^='trigger:']").EvaluateAllAsync<string?[]>("ns => ns.map(n => n.dataset.state ?? null)"))
+            .Should().OnlyContain(s => s == null, "a trigger has no run state");
+        await console.ScreenshotAsync("workflow-run");
+
+        // The backfill's page: its run with its log (ended, so read once), and its bookmark reset from the UI.
+        var revenueState = await revenue.GetAttributeAsync("data-state");
+        await page.GotoAsync("/ui/jobs/nightly-revenue");
+        var batchRun = page.GetByTestId("runs").Locator("tbody tr").First;
+        await Assertions.Expect(batchRun).ToHaveAttributeAsync("data-state", revenueState!);
+        await batchRun.GetByTestId("show-log").ClickAsync();
+        var log = page.GetByTestId("run-log");
+        await Assertions.Expect(log).ToHaveAttributeAsync("data-state", revenueState!);
+        await Assertions.Expect(log).ToContainTextAsync("queued by trigger nightly-start");
+        await Assertions.Expect(log).ToContainTextAsync($"ended {revenueState}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset bookmark" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Bookmark reset: the next incremental run reads everything again.");
+        await console.ScreenshotAsync("job-batch-run");
+        console.Errors.Should().BeEmpty();
+    }
 }

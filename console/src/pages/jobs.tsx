@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
-import { glue, glueAll, type ConsoleInfo } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { glue, glueAll, runLog, type ConsoleInfo, type RunLogLine } from "../api";
 import { ErrorBox, Graph, Loading, StateBadge, type GraphNode } from "../components";
 import { duration, num, time } from "../format";
 import { useLoad } from "../hooks";
@@ -108,6 +108,7 @@ function JobPage({ name }: { name: string }) {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [args, setArgs] = useState("");
+  const [logOf, setLogOf] = useState<string | null>(null);
 
   const act = async (what: string, call: () => Promise<string>) => {
     setBusy(true);
@@ -205,6 +206,7 @@ function JobPage({ name }: { name: string }) {
             <th scope="col">duration</th>
             <th scope="col">metrics</th>
             <th scope="col">error</th>
+            <th scope="col">log</th>
           </tr>
         </thead>
         <tbody>
@@ -222,26 +224,116 @@ function JobPage({ name }: { name: string }) {
                 {r.Metrics ? `${num(r.Metrics.RecordsIn)} in, ${num(r.Metrics.RecordsOut)} out, ${num(r.Metrics.DeadLetters)} dead` : "–"}
               </td>
               <td>{r.ErrorMessage ?? ""}</td>
+              <td>
+                <button
+                  type="button"
+                  aria-expanded={logOf === r.Id}
+                  aria-controls="run-log"
+                  onClick={() => setLogOf(logOf === r.Id ? null : r.Id)}
+                  data-testid="show-log"
+                >
+                  {logOf === r.Id ? "Hide log" : "Log"}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {logOf ? <RunLogPanel job={name} run={logOf} /> : null}
     </div>
   );
 }
 
+/** A run's log, as streams jobs logs prints it, followed (new lines appended) while the run is not final. */
+function RunLogPanel({ job, run }: { job: string; run: string }) {
+  const [lines, setLines] = useState<RunLogLine[]>([]);
+  const [state, setState] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let after = 0;
+    let stopped = false;
+    let timer: number | undefined;
+    setLines([]);
+    setState(null);
+    const poll = async () => {
+      let final = false;
+      try {
+        const log = await runLog(job, run, after);
+        if (stopped) return;
+        if (log.lines.length) {
+          after = log.lines[log.lines.length - 1].sequence;
+          setLines((old) => [...old, ...log.lines]);
+        }
+        setState(log.state);
+        setError(null);
+        final = !activeStates.has(log.state);
+      } catch (e) {
+        if (stopped) return;
+        setError(e instanceof Error ? e.message : String(e));
+      }
+      // One more read after the run ends catches the lines written with its final state.
+      if (!stopped && !final) timer = window.setTimeout(poll, 1500);
+    };
+    poll();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [job, run]);
+  return (
+    <section id="run-log" aria-label={`log of run ${run}`}>
+      <h2>
+        Log of {run} {state ? <StateBadge state={state} /> : null}
+      </h2>
+      <ErrorBox error={error} />
+      <pre class="code log" data-testid="run-log" data-state={state ?? ""} tabIndex={0}>
+        {lines.map((l) => `${new Date(l.at).toISOString()} ${l.message}`).join("\n")}
+      </pre>
+      {state && activeStates.has(state) ? <p class="muted">Following: new lines appear as the run writes them.</p> : null}
+    </section>
+  );
+}
+
+interface WorkflowNode {
+  Type: string;
+  Name: string;
+  UniqueId: string;
+  JobDetails?: { JobRuns?: { JobRunState: string; StartedOn?: number }[] };
+  CrawlerDetails?: { Crawls?: { State: string; StartedOn?: number }[] };
+}
 interface WorkflowGraph {
-  Nodes?: { Type: string; Name: string; UniqueId: string }[];
+  Nodes?: WorkflowNode[];
   Edges?: { SourceId: string; DestinationId: string }[];
+}
+
+/** The state of a node in a workflow run's graph: its job's latest run, or its crawler's latest crawl. */
+function nodeState(node: WorkflowNode | undefined): string | undefined {
+  const runs = node?.JobDetails?.JobRuns ?? [];
+  const crawls = node?.CrawlerDetails?.Crawls ?? [];
+  const latest = <T extends { StartedOn?: number | string }>(items: T[]) =>
+    [...items].sort((a, b) => new Date(b.StartedOn ?? 0).getTime() - new Date(a.StartedOn ?? 0).getTime())[0];
+  return latest(runs)?.JobRunState ?? latest(crawls)?.State;
 }
 
 function WorkflowPage({ name }: { name: string }) {
   const wf = useLoad(
-    () => glue<{ Workflow: { Name: string; Description?: string; Graph?: WorkflowGraph; LastRun?: { Status?: string } } }>("GetWorkflow", { Name: name, IncludeGraph: true }),
+    () =>
+      glue<{ Workflow: { Name: string; Description?: string; Graph?: WorkflowGraph; LastRun?: { WorkflowRunId?: string; Status?: string; Graph?: WorkflowGraph } } }>(
+        "GetWorkflow",
+        { Name: name, IncludeGraph: true },
+      ),
     [name],
+    3000,
   );
   const graph = wf.data?.Workflow.Graph;
-  const nodes: GraphNode[] = (graph?.Nodes ?? []).map((n) => ({ id: n.UniqueId, label: n.Name, sub: n.Type.toLowerCase(), tone: n.Type.toLowerCase() }));
+  const runNodes = new Map((wf.data?.Workflow.LastRun?.Graph?.Nodes ?? []).map((n) => [n.UniqueId, n]));
+  const nodes: GraphNode[] = (graph?.Nodes ?? []).map((n) => ({
+    id: n.UniqueId,
+    label: n.Name,
+    sub: n.Type.toLowerCase(),
+    tone: n.Type.toLowerCase(),
+    state: nodeState(runNodes.get(n.UniqueId)),
+  }));
   const edges: [string, string][] = (graph?.Edges ?? []).map((e) => [e.SourceId, e.DestinationId]);
   return (
     <div class="page">
@@ -256,6 +348,36 @@ function WorkflowPage({ name }: { name: string }) {
         </p>
       ) : null}
       {nodes.length ? <Graph nodes={nodes} edges={edges} title={`workflow ${name}`} testId="workflow-graph" /> : <p>The workflow has no nodes.</p>}
+      {nodes.length ? (
+        <table data-testid="workflow-nodes">
+          <caption>
+            {wf.data?.Workflow.LastRun?.WorkflowRunId ? `Nodes, with their state in run ${wf.data.Workflow.LastRun.WorkflowRunId}` : "Nodes (no run yet)"}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">node</th>
+              <th scope="col">type</th>
+              <th scope="col">starts or watches</th>
+              <th scope="col">state</th>
+            </tr>
+          </thead>
+          <tbody>
+            {nodes.map((n) => (
+              <tr key={n.id} data-node={n.id}>
+                <td>{n.label}</td>
+                <td>{n.sub}</td>
+                <td>
+                  {[
+                    ...edges.filter(([, to]) => to === n.id).map(([from]) => `← ${nodes.find((x) => x.id === from)?.label ?? from}`),
+                    ...edges.filter(([from]) => from === n.id).map(([, to]) => `→ ${nodes.find((x) => x.id === to)?.label ?? to}`),
+                  ].join(", ")}
+                </td>
+                <td>{n.state ? <StateBadge state={n.state} /> : "–"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </div>
   );
 }

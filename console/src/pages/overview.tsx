@@ -89,8 +89,8 @@ export function Overview({ info }: { info: ConsoleInfo }) {
                 <div class="stats">
                   <Stat label="records/s" value={num(p.recordsPerSecond, 1)} testId="rps" />
                   <Stat label="lag" value={num(p.lag)} testId="lag" />
-                  <Stat label="freshness p50" value={ms(p.freshnessP50Ms)} />
-                  <Stat label="freshness p99" value={ms(p.freshnessP99Ms)} />
+                  <Stat label="freshness p50" value={ms(p.freshnessP50Ms)} testId="freshness-p50" />
+                  <Stat label="freshness p99" value={ms(p.freshnessP99Ms)} testId="freshness-p99" />
                   <Stat label="dead letters" value={num(p.deadLetters)} testId="dead-letters" />
                   <Stat label="last commit" value={time(p.lastCommit)} testId="last-commit" />
                 </div>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { deadLetters, pipelines, type PipelineSummary } from "../api";
+import { deadLetters, pipelines, replayDeadLetters, type PipelineSummary, type ReplayOutcome } from "../api";
 import { Card, ErrorBox, Graph, Loading, Stat } from "../components";
 import { num, time } from "../format";
 import { useLoad } from "../hooks";
@@ -68,9 +68,19 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
             testId="flow"
           />
         ) : (
-          <p class="muted">{pipeline.specError ?? "No job names this pipeline's spec, so its flow is not known to this host."}</p>
+          <p class="muted">
+            {pipeline.specError ?? "No spec of this pipeline is known: no job names one, and the speed layer has not recorded one."}
+          </p>
         )}
-        {pipeline.specLocation ? <p class="mono">{pipeline.specLocation}</p> : null}
+        {pipeline.specFrom === "speed layer" ? (
+          <p class="muted" data-testid="spec-from">
+            The spec the speed layer recorded when it started this pipeline.
+          </p>
+        ) : pipeline.specLocation ? (
+          <p class="mono" data-testid="spec-from">
+            {pipeline.specLocation}
+          </p>
+        ) : null}
         {pipeline.spec ? (
           <details>
             <summary>Spec</summary>
@@ -79,6 +89,7 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
         ) : null}
       </Card>
       <Card title="Serving views" wide>
+        <div class="table-wrap">
         <table data-testid="views">
           <thead>
             <tr>
@@ -103,6 +114,7 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
             ))}
           </tbody>
         </table>
+        </div>
       </Card>
       <DeadLetters name={pipeline.name} total={pipeline.deadLetters} />
     </>
@@ -112,17 +124,95 @@ function PipelineDetail({ pipeline }: { pipeline: PipelineSummary }) {
 function DeadLetters({ name, total }: { name: string; total: number }) {
   const [reason, setReason] = useState<string | null>(null);
   const page = useLoad(() => deadLetters(name, reason), [name, reason, total]);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ReplayOutcome | null>(null);
+  const [replayError, setReplayError] = useState<string | null>(null);
+  const [draft, setDraft] = useState("");
+  const listed = page.data?.letters.length ?? 0;
+  const replay = async () => {
+    setBusy(true);
+    setReplayError(null);
+    setOutcome(null);
+    try {
+      setOutcome(await replayDeadLetters(name, reason));
+      page.reload();
+    } catch (e) {
+      setReplayError(`Replay: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
   return (
     <Card title="Dead letters" wide>
       <ErrorBox error={page.error} />
+      <div class="actions">
+        <button type="button" onClick={() => setConfirming(true)} disabled={busy || confirming || listed === 0} data-testid="replay">
+          Replay {reason ? "these" : "all"}…
+        </button>
+      </div>
+      {confirming ? (
+        <div class="confirm" role="alertdialog" aria-labelledby="replay-question" data-testid="replay-confirmation">
+          <p id="replay-question">
+            Replay the speed layer's dead letters of {name}
+            {reason ? ` whose reason or stage contains “${reason}”` : ""} through the pipeline? Those that pass now are written to its serving view and
+            leave the dead letters; the others stay, with the reason they fail for now.
+          </p>
+          <button type="button" onClick={replay} disabled={busy} data-testid="replay-confirm" ref={(b) => b?.focus()}>
+            Replay
+          </button>{" "}
+          <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {outcome ? (
+        <div role="status" data-testid="replay-result" class="ok">
+          <p>
+            Tried {num(outcome.selected)}: replayed {num(outcome.replayed)} ({num(outcome.rows)} {outcome.rows === 1 ? "row" : "rows"} written), still dead {num(outcome.stillDead.reduce((a, r) => a + r.count, 0))}.
+          </p>
+          {outcome.stillDead.length ? (
+            <ul>
+              {outcome.stillDead.slice(0, 10).map((r) => (
+                <li key={r.reason}>
+                  {r.reason} ({num(r.count)})
+                </li>
+              ))}
+              {outcome.stillDead.length > 10 ? <li>and {num(outcome.stillDead.length - 10)} more reasons</li> : null}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorBox error={replayError} />
+      <form
+        class="actions"
+        role="search"
+        aria-label="dead letters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setReason(draft.trim() || null);
+        }}
+      >
+        <label>
+          Reason or stage contains
+          <input type="search" value={draft} onInput={(e) => setDraft((e.target as HTMLInputElement).value)} data-testid="dead-letter-filter" />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
       <label>
         Reason{" "}
         <select
           value={reason ?? ""}
-          onChange={(e) => setReason((e.target as HTMLSelectElement).value || null)}
+          onChange={(e) => {
+            const value = (e.target as HTMLSelectElement).value;
+            setReason(value || null);
+            setDraft(value);
+          }}
           data-testid="dead-letter-reason"
         >
           <option value="">every reason ({num(page.data?.total ?? total)})</option>
+          {reason && page.data && !page.data.reasons.some((r) => r.reason === reason) ? <option value={reason}>contains “{reason}”</option> : null}
           {(page.data?.reasons ?? []).map((r) => (
             <option key={r.reason} value={r.reason}>
               {r.reason.length > 80 ? r.reason.slice(0, 79) + "…" : r.reason} ({r.count})
@@ -130,7 +220,8 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           ))}
         </select>
       </label>
-      <table data-testid="dead-letters">
+      <div class="table-wrap">
+        <table data-testid="dead-letters">
         <thead>
           <tr>
             <th scope="col">source</th>
@@ -162,6 +253,7 @@ function DeadLetters({ name, total }: { name: string; total: number }) {
           ))}
         </tbody>
       </table>
+        </div>
     </Card>
   );
 }

@@ -6,14 +6,18 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Streams.Api.Glue;
+using Streams.Catalog;
+using Streams.Jobs.Store;
+using Streams.Pipelines.Specs;
 
 namespace Streams.Api.Console;
 
 /// <summary>
 /// The console: its built files at <c>/ui</c> (any other path under it answers <c>index.html</c>, so the browser's
 /// routes survive a reload), <c>GET /</c> redirecting there (the API root stays the Glue endpoint for <c>POST</c>), and
-/// the read endpoints nothing else serves under <c>/api/console</c>: <c>info</c>, <c>pipelines</c> and
-/// <c>pipelines/{name}/dead-letters</c>. Where the Glue API verifies SigV4, those data endpoints do too.
+/// the endpoints nothing else serves under <c>/api/console</c>: <c>info</c>, <c>pipelines</c>,
+/// <c>pipelines/{name}/dead-letters</c> (and <c>POST .../dead-letters/replay</c>) and <c>jobs/{job}/runs/{run}/log</c>.
+/// Where the Glue API verifies SigV4, those data endpoints do too.
 /// </summary>
 public static partial class ConsoleEndpoints
 {
@@ -37,35 +41,88 @@ public static partial class ConsoleEndpoints
             return Results.Ok(new ConsoleInfo(options.Version, options.RegistryPath,
                 services.GetRequiredService<SigV4Verifier>().IsEnabled, status, table.TryGet("GetJobs", out _), table.TryGet("GetWorkflow", out _)));
         });
-        api.MapGet("/pipelines", (HttpContext context, PipelineDirectory directory) => RunAsync(context, directory,
+        api.MapGet("/pipelines", (HttpContext context, PipelineDirectory directory) => RunAsync(context, directory.IsConfigured,
             async () => Results.Ok(new { pipelines = await directory.ListAsync(context.RequestAborted) })));
         api.MapGet("/pipelines/{name}/dead-letters", (HttpContext context, PipelineDirectory directory, string name, string? reason, int? limit) =>
-            RunAsync(context, directory, async () =>
+            RunAsync(context, directory.IsConfigured, async () =>
             {
-                if (!PipelineName().IsMatch(name))
-                {
-                    return Error(StatusCodes.Status400BadRequest, $"'{name}' is not a pipeline name (letters, digits and '_').");
-                }
-
+                CheckPipelineName(name);
                 if (limit is < 1 or > 1000)
                 {
-                    return Error(StatusCodes.Status400BadRequest, $"limit must be between 1 and 1000, got {limit}.");
+                    throw new ConsoleRequestException(StatusCodes.Status400BadRequest, $"limit must be between 1 and 1000, got {limit}.");
                 }
 
-                return Results.Ok(await directory.DeadLettersAsync(name, reason, limit ?? 100, context.RequestAborted));
+                return Results.Ok(await directory.DeadLettersAsync(name, NullIfEmpty(reason), limit ?? 100, context.RequestAborted));
+            }));
+        // A POST with a JSON body {"reason": ...}: the letters the listing with that reason shows are the ones replayed.
+        api.MapPost("/pipelines/{name}/dead-letters/replay", (HttpContext context, PipelineDirectory directory, string name) =>
+            RunAsync(context, directory.IsConfigured, async () =>
+            {
+                CheckPipelineName(name);
+                return Results.Ok(await directory.ReplayAsync(name, ReasonOf(context), context.RequestAborted));
+            }));
+        // The run's log from the jobs store, where streams jobs logs reads it; `after` gives only newer lines.
+        api.MapGet("/jobs/{job}/runs/{run}/log", (HttpContext context, string job, string run, long? after) =>
+            RunAsync(context, configured: true, async () =>
+            {
+                var store = context.RequestServices.GetService<JobStore>()
+                            ?? throw new ConsoleRequestException(StatusCodes.Status404NotFound, "This host serves no Glue jobs.");
+                var state = (await store.GetRunAsync(job, run, context.RequestAborted)).JobRunState;
+                return Results.Ok(new RunLog(state, await store.GetLogAsync(run, after ?? 0, context.RequestAborted)));
             }));
         return endpoints;
     }
 
-    private static async Task<IResult> RunAsync(HttpContext context, PipelineDirectory directory, Func<Task<IResult>> action)
+    private static void CheckPipelineName(string name)
     {
-        // The same check as the Glue endpoint's: a console endpoint reveals nothing an unsigned caller could not get there.
-        if (context.RequestServices.GetRequiredService<SigV4Verifier>().Verify(context.Request, []) is { } failure)
+        if (!PipelineName().IsMatch(name))
+        {
+            throw new ConsoleRequestException(StatusCodes.Status400BadRequest, $"'{name}' is not a pipeline name (letters, digits and '_').");
+        }
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static string? ReasonOf(HttpContext context)
+    {
+        var body = (byte[])context.Items[BodyKey]!;
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                ? throw new ConsoleRequestException(StatusCodes.Status400BadRequest, "The body must be a JSON object such as {\"reason\": \"late\"}.")
+                : json.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind != System.Text.Json.JsonValueKind.Null
+                    ? reason.ValueKind == System.Text.Json.JsonValueKind.String
+                        ? NullIfEmpty(reason.GetString())
+                        : throw new ConsoleRequestException(StatusCodes.Status400BadRequest, "reason must be a string or null.")
+                    : null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ConsoleRequestException(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message}");
+        }
+    }
+
+    private const string BodyKey = "Streams.Console.Body";
+
+    private static async Task<IResult> RunAsync(HttpContext context, bool configured, Func<Task<IResult>> action)
+    {
+        // The same check as the Glue endpoint's, over the same bytes: a console endpoint reveals or changes nothing an
+        // unsigned caller could not through the Glue API.
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        context.Items[BodyKey] = buffer.ToArray();
+        if (context.RequestServices.GetRequiredService<SigV4Verifier>().Verify(context.Request, buffer.ToArray()) is { } failure)
         {
             return Results.Json(new { error = failure.ErrorType, message = failure.Message }, statusCode: StatusCodes.Status403Forbidden);
         }
 
-        if (!directory.IsConfigured)
+        if (!configured)
         {
             return Error(StatusCodes.Status503ServiceUnavailable, "Streams:Postgres:ConnectionString is not configured.");
         }
@@ -73,6 +130,18 @@ public static partial class ConsoleEndpoints
         try
         {
             return await action();
+        }
+        catch (ConsoleRequestException e)
+        {
+            return Error(e.Status, e.Message);
+        }
+        catch (EntityNotFoundException e)
+        {
+            return Error(StatusCodes.Status404NotFound, e.Message);
+        }
+        catch (PipelineSpecException e)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, e.Message);
         }
         catch (Npgsql.NpgsqlException e)
         {

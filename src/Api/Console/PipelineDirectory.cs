@@ -3,18 +3,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Streams.Api.Glue;
 using Streams.Catalog.Model;
-using Streams.Catalog.Postgres;
+using Streams.Jobs.Runs;
 using Streams.Pipelines.Specs;
 using Streams.Serving;
+using Streams.Streaming.DeadLetters;
 using Streams.Streaming.Kafka;
+using Streams.Streaming.Monitoring;
 
 namespace Streams.Api.Console;
 
 /// <summary>
-/// The pipelines the console shows, read from what the host has: the serving layer (views, committed positions, the
-/// dead letters of both layers) and, where the Glue API serves jobs, the pipeline specs the jobs name as their script
-/// locations. Each streaming pipeline's dead letters are in <c>serving.&lt;pipeline&gt;_dead_letters</c>; a view no
-/// known pipeline claims is listed under its own name.
+/// The pipelines the console shows, read from what the host has: the speed-layer pipelines PostgreSQL records at their
+/// start (<see cref="SpeedStatusStore"/>: topic, output and spec, whichever process runs them), the serving layer (views,
+/// committed positions, the dead letters of both layers) and, where the Glue API serves jobs, the pipeline specs the jobs
+/// name as their script locations. A streaming pipeline's dead letters are read through its <see cref="KafkaDeadLetterTable"/>
+/// (as <c>streams dead-letters</c> reads them) and replayed through <see cref="DeadLetterReplay"/>; the batch layer's are
+/// in <c>serving.dead_letters</c>. A view no known pipeline claims is listed under its own name.
 /// </summary>
 internal sealed class PipelineDirectory(string connectionString, GlueOperationTable glue, IServiceProvider services)
 {
@@ -30,8 +34,7 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         await ServingMigrations.EnsureAppliedAsync(dataSource, cancellationToken);
         var views = await new ServingStore(dataSource).ListViewsAsync(cancellationToken);
         var positions = await PositionsAsync(dataSource, cancellationToken);
-        var streamingLetters = await StreamingDeadLetterTablesAsync(dataSource, cancellationToken);
-        var batchLetters = await BatchDeadLettersAsync(dataSource, cancellationToken);
+        var batchLetters = await BatchDeadLetterCountsAsync(dataSource, cancellationToken);
 
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         Entry EntryOf(string name) => entries.TryGetValue(name, out var e) ? e : entries[name] = new Entry(name);
@@ -41,23 +44,37 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             entry.Job = job.Job;
             entry.SpecLocation = job.Location;
             entry.SpecError = job.Error;
-            entry.SpecText = job.Text;
             if (job.Spec is { } spec)
             {
-                entry.Flow = PipelineFlow.Of(spec);
-                entry.Views.UnionWith(spec.Sinks.Select(s => s.Serving).OfType<string>());
-                if (spec.Source.Kafka is { } kafka)
+                entry.Use(spec, "job");
+            }
+        }
+
+        // The pipelines the speed layer started, by this host or any other (streams stream): their spec as they started with it,
+        // unless a job names one.
+        foreach (var recorded in await SpeedStatusStore.ListAsync(dataSource, cancellationToken: cancellationToken))
+        {
+            var entry = EntryOf(recorded.Name);
+            entry.Streaming = true;
+            entry.Topics.Add(recorded.Topic);
+            entry.Views.Add(recorded.Output);
+            if (entry.Flow.Count == 0 && recorded.Spec is { } text)
+            {
+                try
                 {
-                    entry.Topics.Add(kafka.Topic);
+                    entry.Use(PipelineSpecLoader.Parse(text, $"the spec {recorded.Name} started with"), "speed layer");
+                    entry.SpecError = null;
+                }
+                catch (PipelineSpecException e)
+                {
+                    entry.SpecError = e.Message;
                 }
             }
         }
 
-        foreach (var (pipeline, (count, topics)) in streamingLetters)
+        foreach (var entry in entries.Values.Where(e => e.Streaming || e.Topics.Count > 0))
         {
-            var entry = EntryOf(pipeline);
-            entry.DeadLetters += count;
-            entry.Topics.UnionWith(topics);
+            entry.DeadLetters += (await new KafkaDeadLetterTable(entry.Name).CountByReasonAsync(dataSource, cancellationToken)).Sum(r => r.Count);
         }
 
         foreach (var (pipeline, count) in batchLetters)
@@ -87,59 +104,79 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             var own = positions.Where(p => e.Views.Contains(p.Output) && (e.Topics.Count == 0 || e.Topics.Contains(p.Source))).ToList();
             summaries.Add(new PipelineSummary(e.Name, views.Where(v => e.Views.Contains(v.Name)).ToList(), e.DeadLetters,
                 own.Sum(p => p.Offset), own.Count == 0 ? null : own.Max(p => p.UpdatedAt), await LagAsync(e.Topics, own, cancellationToken),
-                e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow));
+                e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow) { SpecFrom = e.SpecFrom });
         }
 
         return summaries;
     }
 
-    /// <summary>The dead letters of <paramref name="pipeline"/>, newest first, of <paramref name="reason"/> when given.</summary>
+    /// <summary>
+    /// The dead letters of <paramref name="pipeline"/> in both layers, each reason with its count, and the letters whose reason or
+    /// stage contains <paramref name="reason"/> (all when null; case-insensitive, as <c>streams dead-letters --reason</c> selects them):
+    /// the speed layer's in position order, then the batch layer's.
+    /// </summary>
     public async Task<DeadLetterPage> DeadLettersAsync(string pipeline, string? reason, int limit, CancellationToken cancellationToken)
     {
         var dataSource = _dataSource.Value;
         await ServingMigrations.EnsureAppliedAsync(dataSource, cancellationToken);
-        var table = $"{S}.{PostgresTypeMap.Quote(pipeline + "_dead_letters")}";
-        var streaming = await ScalarAsync<bool>(dataSource, $"SELECT to_regclass('{S}.\"{pipeline}_dead_letters\"') IS NOT NULL", cancellationToken);
-        var union = (streaming
-            ? $"""
-               SELECT topic || '/' || partition || '/' || "offset" AS id, topic AS source, partition, "offset", stage, reason,
-                      coalesce(record::text, 'value (hex): ' || encode(value, 'hex')) AS record, dead_at AS created_at
-               FROM {table}
-               UNION ALL
-               """ + "\n"
-            : "") + $"""
-               SELECT 'b' || id AS id, source, partition, "offset", transform AS stage, reason, record::text AS record, created_at
-               FROM {S}.dead_letters WHERE pipeline = $1
-               """;
+        var table = new KafkaDeadLetterTable(pipeline);
+        var reasons = (await table.CountByReasonAsync(dataSource, cancellationToken))
+            .Concat(await BatchReasonsAsync(dataSource, pipeline, cancellationToken))
+            .GroupBy(r => r.Reason, StringComparer.Ordinal)
+            .Select(g => new DeadLetterReason(g.Key, g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)
+            .ToList();
+        var all = reasons.Sum(r => r.Count);
 
-        var reasons = new List<DeadLetterReason>();
-        await using (var command = dataSource.CreateCommand($"SELECT reason, count(*) FROM ({union}) d GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 100"))
+        var letters = (await table.ListAsync(dataSource, new DeadLetterQuery(limit, reason), cancellationToken)).Select(d => new DeadLetterEntry(
+            $"{d.Record.Topic}/{d.Record.Partition}/{d.Record.Offset}", d.Record.Topic, d.Record.Partition, d.Record.Offset, d.Stage, d.Reason,
+            d.RecordJson ?? (d.Record.Value is { } value ? "value (hex): " + Convert.ToHexStringLower(value) : null), d.DeadAt)).ToList();
+        if (letters.Count < limit)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            letters.AddRange(await BatchLettersAsync(dataSource, pipeline, reason, limit - letters.Count, cancellationToken));
+        }
+
+        // Reasons carry details (a late record's event time), so there can be as many as letters: the commonest 100 are offered.
+        return new DeadLetterPage([.. reasons.Take(100)], all, letters);
+    }
+
+    /// <summary>
+    /// Replays the speed-layer dead letters of <paramref name="pipeline"/> whose reason or stage contains <paramref name="reason"/>
+    /// (all when null) through <see cref="DeadLetterReplay"/>, with the spec a job names or else the one the speed layer started with.
+    /// </summary>
+    /// <exception cref="ConsoleRequestException">No spec of the pipeline is known, or this host has no schema registry client for it.</exception>
+    /// <exception cref="PipelineSpecException">The spec is not a speed-layer pipeline.</exception>
+    public async Task<DeadLetterReplayOutcome> ReplayAsync(string pipeline, string? reason, CancellationToken cancellationToken)
+    {
+        var dataSource = _dataSource.Value;
+        var spec = (await JobSpecsAsync(cancellationToken)).Select(j => j.Spec).FirstOrDefault(s => s?.Name == pipeline && s.Source.Kafka is not null);
+        if (spec is null && (await SpeedStatusStore.ListAsync(dataSource, pipeline, cancellationToken)).SingleOrDefault() is { Spec: { } text } recorded)
+        {
+            spec = PipelineSpecLoader.Parse(text, $"the spec {pipeline} started with");
+            if (recorded.SchemaFile is { } schemaFile)
             {
-                reasons.Add(new DeadLetterReason(reader.GetString(0), reader.GetInt64(1)));
+                spec = spec with { Source = spec.Source with { SchemaFile = schemaFile } };
             }
         }
 
-        var letters = new List<DeadLetterEntry>();
-        await using (var command = dataSource.CreateCommand(
-                         $"SELECT * FROM ({union}) d WHERE $2::text IS NULL OR reason = $2 ORDER BY created_at DESC, id LIMIT $3"))
+        if (spec is null)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = limit });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                letters.Add(new DeadLetterEntry(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetString(4),
-                    reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetDateTime(7)));
-            }
+            throw new ConsoleRequestException(409,
+                $"No spec of pipeline {pipeline} is known to this host (no job names it, and the speed layer recorded none): " +
+                $"replay with streams dead-letters <spec file> --replay.");
         }
 
-        return new DeadLetterPage(reasons, reasons.Sum(r => r.Count), letters);
+        var environment = services.GetService<JobEnvironment>();
+        if (environment?.Streaming is not { } streaming)
+        {
+            throw new ConsoleRequestException(503, "Replaying needs the host's Kafka and schema registry: set Streams:Kafka:BootstrapServers.");
+        }
+
+        var result = await DeadLetterReplay.RunAsync(spec, dataSource, streaming.Registry(), new DeadLetterQuery(Reason: reason), streaming.Archive,
+            environment.Catalog, cancellationToken);
+        return new DeadLetterReplayOutcome(result.Selected, result.Replayed, result.Rows,
+            [.. result.StillDead.GroupBy(d => d.Reason, StringComparer.Ordinal).Select(g => new DeadLetterReason(g.Key, g.LongCount()))
+                .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)]);
     }
 
     private sealed class Entry(string name)
@@ -148,11 +185,25 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         public HashSet<string> Views { get; } = new(StringComparer.Ordinal);
         public HashSet<string> Topics { get; } = new(StringComparer.Ordinal);
         public long DeadLetters { get; set; }
+        public bool Streaming { get; set; }
         public string? Job { get; set; }
         public string? SpecLocation { get; set; }
         public string? SpecError { get; set; }
-        public string? SpecText { get; set; }
-        public IReadOnlyList<FlowNode> Flow { get; set; } = [];
+        public string? SpecText { get; private set; }
+        public string? SpecFrom { get; private set; }
+        public IReadOnlyList<FlowNode> Flow { get; private set; } = [];
+
+        public void Use(PipelineSpec spec, string from)
+        {
+            SpecText = spec.Text;
+            SpecFrom = from;
+            Flow = PipelineFlow.Of(spec);
+            Views.UnionWith(spec.Sinks.Select(s => s.Serving).OfType<string>());
+            if (spec.Source.Kafka is { } kafka)
+            {
+                Topics.Add(kafka.Topic);
+            }
+        }
     }
 
     private sealed record Position(string Output, string Source, int Partition, long Offset, DateTime UpdatedAt);
@@ -194,7 +245,7 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         }
     }
 
-    private sealed record JobSpec(string Job, string? Location, PipelineSpec? Spec, string? Text, string? Error);
+    private sealed record JobSpec(string Job, string? Location, PipelineSpec? Spec, string? Error);
 
     private static async Task<List<Position>> PositionsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -210,47 +261,7 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         return list;
     }
 
-    /// <summary>Each streaming pipeline's dead-letter table (recognised by its topic and stage columns): its count and topics.</summary>
-    private static async Task<Dictionary<string, (long Count, List<string> Topics)>> StreamingDeadLetterTablesAsync(
-        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        var tables = new List<string>();
-        await using (var command = dataSource.CreateCommand($"""
-            SELECT t.table_name FROM information_schema.tables t
-            WHERE t.table_schema = '{S}' AND t.table_type = 'BASE TABLE' AND t.table_name LIKE '%\_dead\_letters'
-              AND EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.column_name = 'topic')
-              AND EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.column_name = 'stage')
-            ORDER BY 1
-            """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var result = new Dictionary<string, (long, List<string>)>(StringComparer.Ordinal);
-        foreach (var table in tables)
-        {
-            var topics = new List<string>();
-            long count = 0;
-            await using var command = dataSource.CreateCommand(
-                $"SELECT topic, count(*) FROM {S}.{PostgresTypeMap.Quote(table)} GROUP BY topic");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                topics.Add(reader.GetString(0));
-                count += reader.GetInt64(1);
-            }
-
-            result[table[..^"_dead_letters".Length]] = (count, topics);
-        }
-
-        return result;
-    }
-
-    private static async Task<Dictionary<string, long>> BatchDeadLettersAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, long>> BatchDeadLetterCountsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var command = dataSource.CreateCommand($"SELECT pipeline, count(*) FROM {S}.dead_letters GROUP BY pipeline");
@@ -261,6 +272,45 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
         }
 
         return result;
+    }
+
+    private static async Task<List<(string Reason, long Count)>> BatchReasonsAsync(NpgsqlDataSource dataSource, string pipeline,
+        CancellationToken cancellationToken)
+    {
+        var reasons = new List<(string, long)>();
+        await using var command = dataSource.CreateCommand($"SELECT reason, count(*) FROM {S}.dead_letters WHERE pipeline = $1 GROUP BY reason");
+        command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reasons.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return reasons;
+    }
+
+    /// <summary>The batch layer's dead letters of <paramref name="pipeline"/> (<c>serving.dead_letters</c>), selected as <see cref="KafkaDeadLetterTable.ListAsync"/> selects.</summary>
+    private static async Task<List<DeadLetterEntry>> BatchLettersAsync(NpgsqlDataSource dataSource, string pipeline, string? reason, int limit,
+        CancellationToken cancellationToken)
+    {
+        var letters = new List<DeadLetterEntry>();
+        await using var command = dataSource.CreateCommand($"""
+            SELECT 'b' || id, source, partition, "offset", transform, reason, record::text, created_at FROM {S}.dead_letters
+            WHERE pipeline = $1 AND ($2::text IS NULL OR strpos(lower(reason), lower($2)) > 0 OR strpos(lower(transform), lower($2)) > 0)
+            ORDER BY id LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(new DeadLetterEntry(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetString(4),
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)));
+        }
+
+        return letters;
     }
 
     /// <summary>The specs of the jobs the Glue API serves (Glue's GetJobs shape: <c>Jobs[].Command.ScriptLocation</c>); none without jobs.</summary>
@@ -301,29 +351,22 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
     {
         if (string.IsNullOrEmpty(location))
         {
-            return new JobSpec(job, null, null, null, $"Job {job} names no script location.");
+            return new JobSpec(job, null, null, $"Job {job} names no script location.");
         }
 
         if (location.Contains("://", StringComparison.Ordinal) && !location.StartsWith("file://", StringComparison.Ordinal))
         {
-            return new JobSpec(job, location, null, null, $"The console reads local specs only; {location} is not one.");
+            return new JobSpec(job, location, null, $"The console reads local specs only; {location} is not one.");
         }
 
         var path = location.StartsWith("file://", StringComparison.Ordinal) ? new Uri(location).LocalPath : location;
         try
         {
-            var text = await File.ReadAllTextAsync(path, cancellationToken);
-            return new JobSpec(job, location, PipelineSpecLoader.Parse(text, path), text, null);
+            return new JobSpec(job, location, await PipelineSpecLoader.LoadFileAsync(path, cancellationToken), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PipelineSpecException)
         {
-            return new JobSpec(job, location, null, null, $"The spec at {location} could not be read: {e.Message}");
+            return new JobSpec(job, location, null, $"The spec at {location} could not be read: {e.Message}");
         }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -2,7 +2,7 @@ using Streams.Serving;
 
 namespace Streams.Api.Console;
 
-/// <summary>One pipeline as the console lists it: what the serving layer holds of it, and its spec when a job names one.</summary>
+/// <summary>One pipeline as the console lists it: what the serving layer holds of it, and its spec when a job names one or the speed layer recorded it.</summary>
 /// <param name="Name">The pipeline name (or, for a view no known pipeline claims, the view's).</param>
 /// <param name="Views">The serving views it writes, with watermark and row counts.</param>
 /// <param name="DeadLetters">Dead letters of both layers (<c>serving.&lt;name&gt;_dead_letters</c> and <c>serving.dead_letters</c>).</param>
@@ -15,4 +15,8 @@ namespace Streams.Api.Console;
 /// <param name="Spec">The spec's text, or null.</param>
 /// <param name="Flow">The spec's flow, empty without a spec.</param>
 public sealed record PipelineSummary(string Name, IReadOnlyList<ServingViewInfo> Views, long DeadLetters, long CommittedOffsets,
-    DateTime? LastCommit, long? Lag, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow);
+    DateTime? LastCommit, long? Lag, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow)
+{
+    /// <summary>Where the spec came from: <c>job</c> (the script location of <see cref="Job"/>), <c>speed layer</c> (recorded when the stream started), or null.</summary>
+    public string? SpecFrom { get; init; }
+}

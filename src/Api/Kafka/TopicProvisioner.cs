@@ -35,8 +35,15 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, IServiceProvider serv
                 try
                 {
                     var created = await topics.EnsureAsync(topic.ToSpec(), cancellationToken);
-                    logger.LogInformation(created ? "Created topic {Topic} ({Partitions} partitions)" : "Topic {Topic} exists; left as it is",
-                        topic.Name, topic.Partitions);
+                    if (created)
+                    {
+                        logger.LogInformation("Created topic {Topic} ({Partitions} partitions)", topic.Name, topic.Partitions);
+                    }
+                    else
+                    {
+                        logger.LogInformation("Topic {Topic} exists; left as it is", topic.Name);
+                    }
+
                     break;
                 }
                 catch (TopicException e) when (e.Error == TopicError.Broker && time.GetUtcNow() < deadline)

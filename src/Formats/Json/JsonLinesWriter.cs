@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Streams.Formats.Model;
@@ -17,6 +18,7 @@ public sealed class JsonLinesWriter : IRecordWriter
     private readonly TextWriter? _text;
     private readonly bool _leaveOpen;
     private readonly ByteBuffer _buffer = new(FlushThreshold * 2);
+    private static readonly ConditionalWeakTable<Schema, JsonValueRenderer.Render> Renderers = new();
     private readonly Utf8JsonWriter _json;
     private readonly JsonValueRenderer.Render _render;
     private bool _disposed;
@@ -62,13 +64,29 @@ public sealed class JsonLinesWriter : IRecordWriter
         return _buffer.Length >= FlushThreshold ? FlushBufferAsync(cancellationToken) : ValueTask.CompletedTask;
     }
 
+    /// <summary>Writes the lines appended so far to the stream or text writer and flushes it.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        if (_stream is not null)
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _text!.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Renders one value as a single line of JSON (without the newline).</summary>
     public static string ToJson(Schema schema, object? value)
     {
         using var buffer = new ByteBuffer(256);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            JsonValueRenderer.Compile(schema)(json, value);
+            // Compiled once per schema: callers render value after value of the same schema.
+            Renderers.GetValue(schema, static s => JsonValueRenderer.Compile(s))(json, value);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);

@@ -53,28 +53,55 @@ public static class ConsumeCommand
     {
         var table = format == "table" ? new Table().AddColumns("Partition", "Offset", "Timestamp", "Key", "Schema id", "Value") : null;
         long errors = 0;
+        // JSON lines go out through one buffered writer per schema, flushed after every batch the reader hands over (and
+        // before another schema's writer takes over): one write per batch rather than one per record, and still prompt.
+        await using var stdout = Console.OpenStandardOutput();
+        var writers = new Dictionary<Formats.Model.Schema, JsonLinesWriter>(ReferenceEqualityComparer.Instance);
+        JsonLinesWriter? current = null;
         try
         {
             var reader = new TopicReader(KafkaCli.Clients(), KafkaCli.Registry(registryUrl));
-            await foreach (var message in reader.ReadAsync(options, cancellationToken))
+            await foreach (var batch in reader.ReadBatchesAsync(options, cancellationToken))
             {
-                if (message.Error is { } error)
+                foreach (var message in batch)
                 {
-                    errors++;
-                    await Console.Error.WriteLineAsync($"error: partition {message.Partition} offset {message.Offset}: {error}");
-                    continue;
+                    if (message.Error is { } error)
+                    {
+                        errors++;
+                        await Console.Error.WriteLineAsync($"error: partition {message.Partition} offset {message.Offset}: {error}");
+                        continue;
+                    }
+
+                    if (table is not null)
+                    {
+                        var json = message.Value is null ? "null" : JsonLinesWriter.ToJson(message.Value.Schema, message.Value);
+                        table.AddRow(Text(message.Partition), Text(message.Offset), message.Timestamp.ToString("O", CultureInfo.InvariantCulture),
+                            Markup.Escape(message.Key ?? ""), message.SchemaId is { } id ? Text(id) : "", Markup.Escape(json));
+                        continue;
+                    }
+
+                    if (message.Value is null)
+                    {
+                        await FlushAsync(current);
+                        await stdout.WriteAsync("null\n"u8.ToArray(), CancellationToken.None);
+                        continue;
+                    }
+
+                    if (!writers.TryGetValue(message.Value.Schema, out var writer))
+                    {
+                        writers.Add(message.Value.Schema, writer = new JsonLinesWriter(stdout, message.Value.Schema, leaveOpen: true));
+                    }
+
+                    if (!ReferenceEquals(writer, current))
+                    {
+                        await FlushAsync(current);
+                        current = writer;
+                    }
+
+                    await writer.WriteAsync(message.Value, CancellationToken.None);
                 }
 
-                var json = message.Value is null ? "null" : JsonLinesWriter.ToJson(message.Value.Schema, message.Value);
-                if (table is null)
-                {
-                    await Console.Out.WriteLineAsync(json);
-                }
-                else
-                {
-                    table.AddRow(Text(message.Partition), Text(message.Offset), message.Timestamp.ToString("O", CultureInfo.InvariantCulture),
-                        Markup.Escape(message.Key ?? ""), message.SchemaId is { } id ? Text(id) : "", Markup.Escape(json));
-                }
+                await FlushAsync(current);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -85,6 +112,14 @@ public static class ConsumeCommand
         {
             await Console.Error.WriteLineAsync("streams consume: " + CliMessages.Of(e));
             return 1;
+        }
+        finally
+        {
+            await FlushAsync(current);
+            foreach (var writer in writers.Values)
+            {
+                await writer.DisposeAsync();
+            }
         }
 
         if (table is not null)
@@ -100,6 +135,8 @@ public static class ConsumeCommand
 
         return 0;
     }
+
+    private static ValueTask FlushAsync(JsonLinesWriter? writer) => writer?.FlushAsync(CancellationToken.None) ?? ValueTask.CompletedTask;
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -14,6 +14,8 @@ namespace Streams.Host.Cli;
 /// </summary>
 public static class ProduceCommand
 {
+    private const int UndeliveredShown = 20;
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -79,15 +81,23 @@ public static class ProduceCommand
         try
         {
             var producer = new FileProducer(KafkaCli.Clients(), KafkaCli.Registry(registryUrl));
+            var undelivered = 0;
             void Rejected(RejectedRecord record)
             {
+                // A broker that stops taking messages fails every one in flight: name the first ones, count the rest in the summary.
+                if (record.Undelivered && ++undelivered > UndeliveredShown)
+                {
+                    return;
+                }
+
+                var line = (record.Undelivered ? "undelivered: " : "rejected: ") + record;
                 if (interactive)
                 {
-                    err.WriteLine("rejected: " + record);
+                    err.WriteLine(line);
                 }
                 else
                 {
-                    Console.Error.WriteLine("rejected: " + record);
+                    Console.Error.WriteLine(line);
                 }
             }
 

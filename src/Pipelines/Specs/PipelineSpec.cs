@@ -14,4 +14,11 @@ namespace Streams.Pipelines.Specs;
 /// <param name="Aggregate">The aggregate over the window, or null (both or neither).</param>
 /// <param name="Sinks">Where outputs go.</param>
 public sealed record PipelineSpec(string Name, SourceSpec Source, IReadOnlyList<Transform> Transforms, WindowSpec? Window,
-    AggregateSpec? Aggregate, IReadOnlyList<SinkSpec> Sinks);
+    AggregateSpec? Aggregate, IReadOnlyList<SinkSpec> Sinks)
+{
+    /// <summary>
+    /// The text (YAML or JSON) the spec was parsed from, or null for a spec built in code: the speed layer records it
+    /// when a pipeline starts, so the console can show and draw a pipeline whichever process runs it.
+    /// </summary>
+    public string? Text { get; init; }
+}

@@ -64,7 +64,7 @@ public static partial class PipelineSpecLoader
             throw root.Error($"two sinks write serving output '{duplicate.Key}'");
         }
 
-        return new PipelineSpec(name, source, transforms, window, aggregate, sinks);
+        return new PipelineSpec(name, source, transforms, window, aggregate, sinks) { Text = text };
     }
 
     private static SourceSpec Source(SpecNode node)

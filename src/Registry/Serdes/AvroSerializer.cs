@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using Confluent.Kafka;
+using Streams.Formats;
 using Streams.Formats.Avro;
 using Streams.Formats.Avro.Binary;
 using Streams.Formats.Model;
@@ -27,6 +27,9 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
     // The entry used last: a producer mostly writes one schema to one topic, and comparing references is cheaper than
     // hashing the key. Replaced whole (an immutable record), so readers on other threads see a consistent entry.
     private KnownWriter? _last;
+
+    [ThreadStatic]
+    private static ByteBuffer? _scratch;
 
     /// <summary>Creates a serializer over <paramref name="client"/>.</summary>
     public AvroSerializer(ISchemaRegistryClient client, AvroSerializerConfig? config = null)
@@ -125,32 +128,62 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
     }
 
+    /// <summary>
+    /// Appends the message for <paramref name="data"/> (header and body) to <paramref name="output"/>, for producers that
+    /// copy the bytes on and so need no array per message. On failure <paramref name="output"/> is left as it was.
+    /// </summary>
+    /// <exception cref="SchemaSerdesException">The record does not fit its schema, or the registry refused or could not be reached.</exception>
+    public void Serialize(GenericRecord data, SerializationContext context, ByteBuffer output)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(output);
+        var (id, writer, versionId) = TryGetKnown(data, context, out var known)
+            ? known
+            : GetWriterAsync(data.Schema, context).GetAwaiter().GetResult();
+        Encode(id, writer, versionId, data, context, output);
+    }
+
     private byte[] Encode(int id, AvroDatumWriter writer, Guid versionId, GenericRecord data, SerializationContext context)
+    {
+        // One scratch buffer per thread: the message is encoded there and copied once into its array.
+        var buffer = _scratch ??= new ByteBuffer(256);
+        buffer.Clear();
+        Encode(id, writer, versionId, data, context, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void Encode(int id, AvroDatumWriter writer, Guid versionId, GenericRecord data, SerializationContext context, ByteBuffer output)
     {
         var glue = _config.WireFormat == MessageWireFormat.Glue;
         var headerSize = glue ? GlueWireFormat.HeaderSize : WireFormat.HeaderSize;
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var start = output.Length;
         if (glue)
         {
-            GlueWireFormat.WriteHeader(buffer.GetSpan(headerSize), versionId,
+            GlueWireFormat.WriteHeader(output.GetSpan(headerSize), versionId,
                 _config.GlueZlib ? GlueWireFormat.ZlibCompression : GlueWireFormat.NoCompression);
         }
         else
         {
-            WireFormat.WriteHeader(buffer.GetSpan(headerSize), id);
+            WireFormat.WriteHeader(output.GetSpan(headerSize), id);
         }
 
-        buffer.Advance(headerSize);
+        output.Advance(headerSize);
         try
         {
-            writer.Write(data, buffer);
+            writer.Write(data, output);
         }
         catch (AvroValueException e)
         {
+            output.Truncate(start);
             throw new SchemaSerdesException($"The record does not fit schema {id}: {e.Message}", context, id, e);
         }
 
-        return glue && _config.GlueZlib ? Deflated(buffer.WrittenSpan, headerSize) : buffer.WrittenSpan.ToArray();
+        if (glue && _config.GlueZlib)
+        {
+            var deflated = Deflated(output.WrittenSpan[start..], headerSize);
+            output.Truncate(start);
+            output.Write(deflated);
+        }
     }
 
     /// <summary>The header as it is, then the body zlib-compressed.</summary>

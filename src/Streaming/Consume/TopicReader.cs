@@ -15,6 +15,9 @@ namespace Streams.Streaming.Consume;
 /// </summary>
 public sealed class TopicReader
 {
+    /// <summary>The most messages in one batch of <see cref="ReadBatchesAsync"/>.</summary>
+    public const int BatchSize = 1024;
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
     private readonly KafkaClientFactory _clients;
@@ -34,6 +37,23 @@ public sealed class TopicReader
     public async IAsyncEnumerable<ConsumedMessage> ReadAsync(TopicReadOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var batch in ReadBatchesAsync(options, cancellationToken))
+        {
+            foreach (var message in batch)
+            {
+                yield return message;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The messages in batches, in order within each partition: a batch holds what the consumer had at hand (at most
+    /// <see cref="BatchSize"/>), so a caller that writes each batch out and then flushes is as prompt as one per message.
+    /// </summary>
+    /// <exception cref="TopicException">No such topic, or the broker could not be reached.</exception>
+    public async IAsyncEnumerable<IReadOnlyList<ConsumedMessage>> ReadBatchesAsync(TopicReadOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(options);
         TopicManager.ValidateName(options.Topic);
         var partitions = Partitions(options.Topic);
@@ -50,23 +70,34 @@ public sealed class TopicReader
         var toCommit = new Dictionary<int, TopicPartitionOffset>();
         var lastCommit = DateTime.UtcNow;
         var lastMessage = DateTime.UtcNow;
+        var context = new SerializationContext(MessageComponentType.Value, options.Topic);
         long count = 0;
         try
         {
             while (options.Limit is not { } limit || count < limit)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ConsumeResult<byte[]?, byte[]?>? result;
-                try
+                var batch = new List<ConsumedMessage>();
+                var wait = TimeSpan.FromMilliseconds(200);
+                while (batch.Count < BatchSize && (options.Limit is not { } most || count < most))
                 {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                }
-                catch (ConsumeException e)
-                {
-                    throw new TopicException(TopicError.Broker, $"Reading '{options.Topic}' failed: {e.Error.Reason}", e);
+                    // The first message of a batch is waited for; the rest only taken while the consumer has them at hand.
+                    var result = Consume(consumer, options.Topic, wait);
+                    if (result is null || result.IsPartitionEOF)
+                    {
+                        break;
+                    }
+
+                    wait = TimeSpan.Zero;
+                    count++;
+                    batch.Add(Decode(deserializer, context, result));
+                    if (options.Group is not null)
+                    {
+                        toCommit[result.Partition.Value] = new TopicPartitionOffset(result.TopicPartition, result.Offset + 1);
+                    }
                 }
 
-                if (result is null || result.IsPartitionEOF)
+                if (batch.Count == 0)
                 {
                     if (options.IdleTimeout is { } idle && DateTime.UtcNow - lastMessage > idle)
                     {
@@ -77,16 +108,11 @@ public sealed class TopicReader
                 }
 
                 lastMessage = DateTime.UtcNow;
-                count++;
-                yield return await DecodeAsync(deserializer, options.Topic, result);
-                if (options.Group is not null)
+                yield return batch;
+                if (options.Group is not null && DateTime.UtcNow - lastCommit > CommitInterval)
                 {
-                    toCommit[result.Partition.Value] = new TopicPartitionOffset(result.TopicPartition, result.Offset + 1);
-                    if (DateTime.UtcNow - lastCommit > CommitInterval)
-                    {
-                        Commit(consumer, toCommit);
-                        lastCommit = DateTime.UtcNow;
-                    }
+                    Commit(consumer, toCommit);
+                    lastCommit = DateTime.UtcNow;
                 }
             }
         }
@@ -97,7 +123,19 @@ public sealed class TopicReader
         }
     }
 
-    private static async Task<ConsumedMessage> DecodeAsync(AvroDeserializer deserializer, string topic, ConsumeResult<byte[]?, byte[]?> result)
+    private static ConsumeResult<byte[]?, byte[]?>? Consume(IConsumer<byte[]?, byte[]?> consumer, string topic, TimeSpan wait)
+    {
+        try
+        {
+            return consumer.Consume(wait);
+        }
+        catch (ConsumeException e)
+        {
+            throw new TopicException(TopicError.Broker, $"Reading '{topic}' failed: {e.Error.Reason}", e);
+        }
+    }
+
+    private static ConsumedMessage Decode(AvroDeserializer deserializer, SerializationContext context, ConsumeResult<byte[]?, byte[]?> result)
     {
         var message = result.Message;
         var key = message.Key is null ? null : Encoding.UTF8.GetString(message.Key);
@@ -106,8 +144,8 @@ public sealed class TopicReader
         int? schemaId = value is { Length: >= WireFormat.HeaderSize } && value[0] == 0 ? WireFormat.ReadSchemaId(value) : null;
         try
         {
-            var record = await deserializer.DeserializeAsync(value, value is null,
-                new SerializationContext(MessageComponentType.Value, topic, message.Headers));
+            // Synchronous: the schema is fetched (and waited for) once per id, every later message decodes without a task.
+            var record = deserializer.Deserialize(value, value is null, context);
             return new ConsumedMessage(result.Partition.Value, result.Offset.Value, timestamp, key, schemaId, record, null);
         }
         catch (SchemaSerdesException e)

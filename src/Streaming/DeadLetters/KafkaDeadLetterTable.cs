@@ -34,7 +34,17 @@ public sealed class KafkaDeadLetterTable
     /// <summary>Creates the table unless it exists.</summary>
     public async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand($"""
+        // CREATE TABLE IF NOT EXISTS is not safe against itself: two processes of one pipeline starting together can
+        // both find the table missing, and one fails on the type catalog's unique index. The lock orders them.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter { Value = "serving-dead-letters:" + QualifiedName });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand($"""
             CREATE TABLE IF NOT EXISTS {QualifiedName} (
                 topic text NOT NULL,
                 partition integer NOT NULL,
@@ -49,8 +59,9 @@ public sealed class KafkaDeadLetterTable
                 dead_at timestamptz NOT NULL DEFAULT now(),
                 replayed_at timestamptz,
                 PRIMARY KEY (topic, partition, "offset"))
-            """);
+            """, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Inserts <paramref name="deadLetters"/> in the caller's <paramref name="transaction"/>; a position already there is left as it is.</summary>
@@ -96,6 +107,27 @@ public sealed class KafkaDeadLetterTable
         }
     }
 
+    /// <summary>How many dead letters give each reason, most first; none when the table does not exist.</summary>
+    public async Task<IReadOnlyList<(string Reason, long Count)>> CountByReasonAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        var counts = new List<(string, long)>();
+        await using var command = dataSource.CreateCommand($"SELECT reason, count(*) FROM {QualifiedName} GROUP BY reason ORDER BY count(*) DESC, reason");
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No record of this pipeline was ever dead-lettered by the speed layer.
+        }
+
+        return counts;
+    }
+
     /// <summary>
     /// Selects dead letters inside <paramref name="transaction"/>; with <paramref name="forUpdate"/> they are locked
     /// (rows another transaction holds are skipped), so two replays never apply one record twice.
@@ -104,7 +136,7 @@ public sealed class KafkaDeadLetterTable
         bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT topic, partition, "offset", "timestamp", key, value, schema_id, stage, reason, dead_at, replayed_at FROM {QualifiedName}
+            SELECT topic, partition, "offset", "timestamp", key, value, schema_id, stage, reason, dead_at, replayed_at, record::text FROM {QualifiedName}
             WHERE $1::text IS NULL OR strpos(lower(reason), lower($1)) > 0 OR strpos(lower(stage), lower($1)) > 0
             ORDER BY topic, partition, "offset" LIMIT $2 {(forUpdate ? "FOR UPDATE SKIP LOCKED" : "")}
             """, connection, transaction);
@@ -117,7 +149,7 @@ public sealed class KafkaDeadLetterTable
             var record = new MicroBatches.KafkaRecord(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), Utc(reader.GetDateTime(3)),
                 reader.IsDBNull(4) ? null : (byte[])reader[4], reader.IsDBNull(5) ? null : (byte[])reader[5]);
             rows.Add(new StoredDeadLetter(record, reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetString(7), reader.GetString(8),
-                Utc(reader.GetDateTime(9)), reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10))));
+                Utc(reader.GetDateTime(9)), reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10)), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return rows;

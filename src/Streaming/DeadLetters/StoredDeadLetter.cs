@@ -9,4 +9,6 @@ namespace Streams.Streaming.DeadLetters;
 /// <param name="Reason">Why, the last time it was tried.</param>
 /// <param name="DeadAt">When it was first dead-lettered (UTC).</param>
 /// <param name="ReplayedAt">When a replay last tried it and it was still dead (UTC), or null.</param>
-public sealed record StoredDeadLetter(KafkaRecord Record, int? SchemaId, string Stage, string Reason, DateTime DeadAt, DateTime? ReplayedAt);
+/// <param name="RecordJson">For a transform failure, the decoded record as JSON; null when it did not decode.</param>
+public sealed record StoredDeadLetter(KafkaRecord Record, int? SchemaId, string Stage, string Reason, DateTime DeadAt, DateTime? ReplayedAt,
+    string? RecordJson = null);

@@ -87,6 +87,14 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         Check(name => Native.TopicCreate(Cluster(), name, partitions, replicationFactor), topic, $"create topic '{topic}'");
     }
 
+    /// <summary>Makes broker <paramref name="brokerId"/> the leader of a partition, or with -1 leaves it without one (produce requests wait, then time out).</summary>
+    /// <exception cref="KafkaException">The mock cluster refused.</exception>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        Check(name => Native.PartitionSetLeader(Cluster(), name, partition, brokerId), topic, $"set the leader of '{topic}' partition {partition}");
+    }
+
     /// <summary>Deletes <paramref name="topic"/> and its records.</summary>
     /// <exception cref="KafkaException">The mock cluster refused (for example, no such topic).</exception>
     public void DeleteTopic(string topic)
@@ -173,6 +181,8 @@ public sealed unsafe class MockKafkaCluster : IDisposable
             (delegate* unmanaged<IntPtr, IntPtr>)LibrdkafkaNative.Export("rd_kafka_mock_cluster_bootstraps");
         private static readonly delegate* unmanaged<IntPtr, IntPtr, int, int, int> TopicCreateFn =
             (delegate* unmanaged<IntPtr, IntPtr, int, int, int>)LibrdkafkaNative.Export("rd_kafka_mock_topic_create");
+        private static readonly delegate* unmanaged<IntPtr, IntPtr, int, int, int> PartitionSetLeaderFn =
+            (delegate* unmanaged<IntPtr, IntPtr, int, int, int>)LibrdkafkaNative.Export("rd_kafka_mock_partition_set_leader");
         private static readonly delegate* unmanaged<IntPtr, IntPtr, int> TopicDeleteFn =
             (delegate* unmanaged<IntPtr, IntPtr, int>)LibrdkafkaNative.Export("rd_kafka_mock_topic_delete");
 
@@ -194,5 +204,8 @@ public sealed unsafe class MockKafkaCluster : IDisposable
             TopicCreateFn(cluster, topic, partitions, replicationFactor);
 
         public static int TopicDelete(IntPtr cluster, IntPtr topic) => TopicDeleteFn(cluster, topic);
+
+        public static int PartitionSetLeader(IntPtr cluster, IntPtr topic, int partition, int brokerId) =>
+            PartitionSetLeaderFn(cluster, topic, partition, brokerId);
     }
 }

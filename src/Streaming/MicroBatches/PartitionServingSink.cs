@@ -29,6 +29,9 @@ internal sealed class PartitionServingSink(
     KafkaDeadLetterTable deadLetterTable,
     DeadLetterTopic deadLetterTopic) : IPipelineStateStore
 {
+    /// <summary>How often a micro-batch is tried when PostgreSQL aborts it for a deadlock or serialization failure.</summary>
+    private const int MaxAttempts = 5;
+
     private IReadOnlyList<KafkaRecord> _records = [];
     private IReadOnlyList<KafkaDeadLetter> _rejected = [];
     private long? _committed;
@@ -67,12 +70,26 @@ internal sealed class PartitionServingSink(
         await deadLetterTopic.SendAsync([.. deadLetters.Select(d => d.Dead)], cancellationToken);
         await serving.EnsureOutputAsync(cancellationToken);
         var positions = Mine(step.Positions);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await FenceAsync(connection, transaction, cancellationToken);
-        await deadLetterTable.WriteAsync(connection, transaction, deadLetters, cancellationToken);
-        await serving.WriteAsync(connection, transaction, step with { Positions = positions }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await FenceAsync(connection, transaction, cancellationToken);
+                await deadLetterTable.WriteAsync(connection, transaction, deadLetters, cancellationToken);
+                await serving.WriteAsync(connection, transaction, step with { Positions = positions }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                              && attempt < MaxAttempts)
+            {
+                // PostgreSQL rolled the whole transaction back: nothing of it is stored, so it is written again.
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken);
+            }
+        }
+
         if (positions.Count == 1)
         {
             _committed = positions[0].Offset;

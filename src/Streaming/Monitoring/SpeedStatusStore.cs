@@ -26,20 +26,63 @@ public static class SpeedStatusStore
             output text NOT NULL,
             started_at timestamptz NOT NULL DEFAULT now());
         """,
+        // The spec the pipeline started with, so the console can show and draw a pipeline any process runs.
+        $"ALTER TABLE {Schema}.pipelines ADD COLUMN spec text, ADD COLUMN schema_file text;",
     ]);
 
-    /// <summary>Records that <paramref name="pipeline"/> streams <paramref name="topic"/> into <paramref name="output"/> (applying the schema first).</summary>
-    public static async Task RecordAsync(NpgsqlDataSource dataSource, string pipeline, string topic, string output, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records that <paramref name="pipeline"/> streams <paramref name="topic"/> into <paramref name="output"/> (applying the schema first),
+    /// with the <paramref name="spec"/> text it runs and the <paramref name="schemaFile"/> (a full path) its reader schema came from, when known.
+    /// </summary>
+    public static async Task RecordAsync(NpgsqlDataSource dataSource, string pipeline, string topic, string output, string? spec = null,
+        string? schemaFile = null, CancellationToken cancellationToken = default)
     {
         await MigrationRunner.ApplyAsync(dataSource, Migrations, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO {Schema}.pipelines (name, topic, output) VALUES ($1, $2, $3)
-            ON CONFLICT (name) DO UPDATE SET topic = excluded.topic, output = excluded.output, started_at = now()
+            INSERT INTO {Schema}.pipelines (name, topic, output, spec, schema_file) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (name) DO UPDATE SET topic = excluded.topic, output = excluded.output, spec = excluded.spec,
+                schema_file = excluded.schema_file, started_at = now()
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
         command.Parameters.Add(new NpgsqlParameter { Value = topic });
         command.Parameters.Add(new NpgsqlParameter { Value = output });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)spec ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)schemaFile ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The recorded pipelines, or <paramref name="pipeline"/> only, by name; none when no pipeline has ever started against this database.</summary>
+    public static async Task<IReadOnlyList<RecordedPipeline>> ListAsync(NpgsqlDataSource dataSource, string? pipeline = null,
+        CancellationToken cancellationToken = default)
+    {
+        var recorded = new List<RecordedPipeline>();
+        await using var command = dataSource.CreateCommand(
+            $"SELECT * FROM {Schema}.pipelines WHERE $1::text IS NULL OR name = $1 ORDER BY name COLLATE \"C\"");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)pipeline ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            // By name: a database still on the first migration step (a host not yet upgraded) has no spec columns.
+            var spec = Ordinal(reader, "spec");
+            var schemaFile = Ordinal(reader, "schema_file");
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recorded.Add(new RecordedPipeline(reader.GetString(reader.GetOrdinal("name")), reader.GetString(reader.GetOrdinal("topic")),
+                    reader.GetString(reader.GetOrdinal("output")), Text(spec), Text(schemaFile),
+                    DateTime.SpecifyKind(reader.GetDateTime(reader.GetOrdinal("started_at")), DateTimeKind.Utc)));
+            }
+
+            string? Text(int? ordinal) => ordinal is { } o && !reader.IsDBNull(o) ? reader.GetString(o) : null;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // No pipeline has ever started against this database.
+        }
+
+        return recorded;
+
+        static int? Ordinal(NpgsqlDataReader reader, string column) =>
+            Enumerable.Range(0, reader.FieldCount).Select(i => (int?)i).FirstOrDefault(i => reader.GetName(i!.Value) == column);
     }
 
     /// <summary>
@@ -49,24 +92,7 @@ public static class SpeedStatusStore
     public static async Task<IReadOnlyList<StoredPipelineStatus>> ReadAsync(NpgsqlDataSource dataSource, string? pipeline, TopicManager? topics,
         TopicWatermarks? watermarks, CancellationToken cancellationToken = default)
     {
-        var recorded = new List<(string Name, string Topic, string Output)>();
-        await using (var command = dataSource.CreateCommand(
-                         $"SELECT name, topic, output FROM {Schema}.pipelines WHERE $1::text IS NULL OR name = $1 ORDER BY name COLLATE \"C\""))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)pipeline ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            try
-            {
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    recorded.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-                }
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-            {
-                // No pipeline has ever started against this database.
-            }
-        }
+        var recorded = (await ListAsync(dataSource, pipeline, cancellationToken)).Select(p => (p.Name, p.Topic, p.Output)).ToList();
 
         IReadOnlyList<TopicListing>? listed = null;
         string? brokerError = null;

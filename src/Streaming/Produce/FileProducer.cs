@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using System.Threading.Channels;
 using Confluent.Kafka;
 using Streams.Formats;
 using Streams.Formats.Avro.Resolution;
@@ -69,7 +69,6 @@ public sealed class FileProducer
 
         var (schema, schemaId) = await ResolveSchemaAsync(options, format, cancellationToken);
         var keyField = KeyField(options, schema);
-        CheckBroker();
 
         var run = new Run(options, schema, schemaId, keyField, rejected, progress);
         var serializer = new AvroSerializer(_registry, new AvroSerializerConfig
@@ -78,49 +77,135 @@ public sealed class FileProducer
             WireFormat = options.WireFormat,
             GlueZlib = options.GlueZlib,
         });
-        using var producer = _clients.CreateProducer<byte[]?, byte[]>(config =>
-        {
-            config.LingerMs = 5;
-            config.MessageTimeoutMs = 30_000;
-            // Delivery reports carry only the status: copying every key and value back from librdkafka costs time.
-            config.DeliveryReportFields = "status";
-        });
-        var context = new SerializationContext(MessageComponentType.Value, options.Topic);
+        // The settings kcat is measured with in bench/; an operator's own message.timeout.ms (Streams:Kafka:Properties) stands.
+        var config = _clients.ProducerConfig();
+        config.LingerMs = 5;
+        config.MessageTimeoutMs ??= 30_000;
+        WireProducer producer;
         try
         {
-            do
-            {
-                run.Pass++;
-                await SendFileAsync(format, run, serializer, producer, context, cancellationToken);
-            }
-            while (options.Repeat && !cancellationToken.IsCancellationRequested && run.Read > 0);
+            producer = new WireProducer(config, options.Topic);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (KafkaException e)
         {
-            // Stopped (Ctrl-C): what was handed to the producer is still delivered below.
+            throw new FileProduceException($"The producer could not start: {e.Error.Reason}", e);
         }
 
-        while (producer.Flush(TimeSpan.FromSeconds(1)) > 0 && run.Clock.Elapsed < run.LastHandOff + TimeSpan.FromSeconds(60))
+        using (producer)
         {
-            run.Report(force: true);
+            // Reading and encoding on one thread, handing over to librdkafka on this one: the two halves cost about the same,
+            // so on two cores they overlap. Batches carry what their records did (rejections, progress) to this thread, where
+            // every callback runs.
+            var batches = Channel.CreateBounded<EncodedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+            using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // The file is read and encoded while the producer connects.
+            var encoding = Task.Run(() => EncodeAsync(format, run, serializer, batches.Writer, stopReading.Token), CancellationToken.None);
+            var connected = producer.Connect((int)BrokerTimeout.TotalMilliseconds);
+            if (connected != ErrorCode.NoError)
+            {
+                await stopReading.CancelAsync();
+                await DrainAsync(batches.Reader, encoding);
+                throw new FileProduceException($"Kafka at {_clients.BootstrapServers} did not answer ({new Error(connected).Reason}): " +
+                    "start `streams dev`, or set Streams:Kafka:BootstrapServers.");
+            }
+
+            try
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    using (batch)
+                    {
+                        await SendAsync(batch, producer, run, cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped (Ctrl-C): what was handed to the producer is still delivered below.
+            }
+            finally
+            {
+                await stopReading.CancelAsync();
+                await DrainAsync(batches.Reader, encoding);
+            }
+
+            while (producer.Flush(1000) > 0 && run.Clock.Elapsed < run.LastHandOff + TimeSpan.FromSeconds(60))
+            {
+                run.Failed(producer.TakeFailures());
+                run.Report(force: true);
+            }
+
+            // What is still not delivered will not be: each such message becomes a failure rather than going unmentioned.
+            producer.Abandon();
+            run.Failed(producer.TakeFailures());
+            try
+            {
+                // A pass that could not open the file stops the run, as it would have before the first record.
+                await encoding;
+            }
+            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+            {
+            }
         }
 
         run.Report(force: true);
-        return new ProducedFile(options.Topic, options.EffectiveSubject, schemaId, run.Delivered, run.Bytes, run.Rejected, run.Failed,
+        return new ProducedFile(options.Topic, options.EffectiveSubject, schemaId, run.Delivered, run.Bytes, run.Rejected, run.FailedCount,
             run.FirstFailure, run.Pass, run.Clock.Elapsed);
     }
 
-    private async Task SendFileAsync(RecordFileFormat format, Run run, AvroSerializer serializer, IProducer<byte[]?, byte[]> producer,
-        SerializationContext context, CancellationToken cancellationToken)
+    /// <summary>Discards the batches not sent once the encoder stopped: waits for it, keeping its failure (if not a cancellation) in the task.</summary>
+    private static async Task DrainAsync(ChannelReader<EncodedBatch> batches, Task encoding)
+    {
+        while (!encoding.IsCompleted || batches.TryPeek(out _))
+        {
+            while (batches.TryRead(out var unsent))
+            {
+                unsent.Dispose();
+            }
+
+            await Task.WhenAny(encoding, batches.WaitToReadAsync().AsTask());
+        }
+
+        while (batches.TryRead(out var unsent))
+        {
+            unsent.Dispose();
+        }
+    }
+
+    /// <summary>Reads and encodes every pass over the file into batches for <see cref="SendAsync"/>.</summary>
+    private static async Task EncodeAsync(RecordFileFormat format, Run run, AvroSerializer serializer, ChannelWriter<EncodedBatch> output,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pass = 0;
+            long read;
+            do
+            {
+                pass++;
+                read = await EncodeFileAsync(format, run, pass, serializer, output, cancellationToken);
+            }
+            while (run.Options.Repeat && !cancellationToken.IsCancellationRequested && read > 0);
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    /// <summary>One pass over the file; returns the records read.</summary>
+    private static async Task<long> EncodeFileAsync(RecordFileFormat format, Run run, int pass, AvroSerializer serializer,
+        ChannelWriter<EncodedBatch> output, CancellationToken cancellationToken)
     {
         var path = run.Options.FilePath;
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
         var length = Math.Max(1, stream.Length);
+        var batch = new EncodedBatch(pass);
         var fileOptions = new RecordFileOptions
         {
             Schema = run.Schema,
             FileName = path,
-            OnBadRecord = e => run.Reject(new RejectedRecord(path, Position(e), Reason(e))),
+            OnBadRecord = e => batch.Rejected.Add(new RejectedRecord(path, Position(e), Reason(e))),
         };
         IRecordReader reader;
         try
@@ -129,74 +214,118 @@ public sealed class FileProducer
         }
         catch (Exception e) when (e is RecordFileException or SchemaResolutionException or ArgumentException)
         {
+            batch.Dispose();
             throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
         }
 
-        await using (reader)
+        var context = new SerializationContext(MessageComponentType.Value, run.Options.Topic);
+        long ordinal = 0;
+        try
         {
-            long ordinal = 0;
-            while (true)
+            await using (reader)
             {
-                IReadOnlyList<object?>? batch;
-                try
+                while (true)
                 {
-                    batch = await reader.ReadBatchAsync(cancellationToken);
-                }
-                catch (RecordFileException e)
-                {
-                    // The reader cannot go on past this point (a corrupt block, a broken header): say so, keep what went.
-                    run.Reject(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
-                    return;
-                }
-
-                if (batch is null)
-                {
-                    return;
-                }
-
-                foreach (var item in batch)
-                {
-                    ordinal++;
-                    run.Read++;
-                    if (item is not GenericRecord record)
-                    {
-                        run.Reject(new RejectedRecord(path, $"record {ordinal}", "not a record"));
-                        continue;
-                    }
-
-                    byte[] value;
+                    IReadOnlyList<object?>? records;
                     try
                     {
-                        value = serializer.Serialize(record, context);
+                        records = await reader.ReadBatchAsync(cancellationToken);
                     }
-                    catch (SchemaSerdesException e)
+                    catch (RecordFileException e)
                     {
-                        run.Reject(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
-                        continue;
+                        // The reader cannot go on past this point (a corrupt block, a broken header): say so, keep what went.
+                        batch.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                        records = null;
                     }
 
-                    await run.PaceAsync(cancellationToken);
-                    Send(producer, run, new Message<byte[]?, byte[]> { Key = run.KeyOf(record), Value = value });
-                    run.Report(force: false, fraction: (double)stream.Position / length);
+                    if (records is null)
+                    {
+                        batch.Fraction = 1;
+                        await output.WriteAsync(batch, cancellationToken);
+                        batch = null;
+                        return ordinal;
+                    }
+
+                    foreach (var item in records)
+                    {
+                        ordinal++;
+                        if (item is not GenericRecord record)
+                        {
+                            batch.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", "not a record"));
+                            continue;
+                        }
+
+                        try
+                        {
+                            batch.Add(record, ordinal, serializer, context, run.KeyField);
+                        }
+                        catch (SchemaSerdesException e)
+                        {
+                            batch.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                        }
+                    }
+
+                    batch.Fraction = (double)stream.Position / length;
+                    await output.WriteAsync(batch, cancellationToken);
+                    batch = new EncodedBatch(pass);
                 }
             }
         }
+        finally
+        {
+            batch?.Dispose();
+        }
     }
 
-    private static void Send(IProducer<byte[]?, byte[]> producer, Run run, Message<byte[]?, byte[]> message)
+    /// <summary>Hands a batch's messages to librdkafka, at the pace <see cref="FileProduceOptions.Rate"/> asks for.</summary>
+    private static async ValueTask SendAsync(EncodedBatch batch, WireProducer producer, Run run, CancellationToken cancellationToken)
     {
-        var size = (message.Key?.Length ?? 0) + message.Value.Length;
-        while (true)
+        run.Pass = batch.Pass;
+        foreach (var rejected in batch.Rejected)
         {
-            try
+            run.Reject(rejected);
+        }
+
+        if (run.Options.Rate is > 0)
+        {
+            for (var i = 0; i < batch.Count; i++)
             {
-                producer.Produce(run.Options.Topic, message, report => run.OnDelivery(report, size));
-                run.LastHandOff = run.Clock.Elapsed;
-                return;
+                await run.PaceAsync(cancellationToken);
+                Send(batch, i, i + 1, producer, run);
+                run.Report(force: false); // paced runs are slow: show progress by the record, not by the batch
             }
-            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        }
+        else
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Send(batch, 0, batch.Count, producer, run);
+        }
+
+        producer.Poll(0);
+        run.Failed(producer.TakeFailures());
+        run.Report(force: false, fraction: batch.Fraction);
+    }
+
+    private static void Send(EncodedBatch batch, int from, int to, WireProducer producer, Run run)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var message = batch.Messages[i];
+            var bytes = batch.Bytes.WrittenSpan;
+            var value = bytes.Slice(message.ValueStart, message.ValueLength);
+            var key = message.KeyLength < 0 ? default : bytes.Slice(message.KeyStart, message.KeyLength);
+            var number = Run.Number(batch.Pass, message.Ordinal);
+            var size = message.ValueLength + Math.Max(0, message.KeyLength);
+            ErrorCode error;
+            while ((error = producer.Produce(value, key, message.KeyLength >= 0, number)) == ErrorCode.Local_QueueFull)
             {
-                producer.Poll(TimeSpan.FromMilliseconds(50));
+                producer.Poll(1);
+            }
+
+            run.HandedOff(size);
+            if (error != ErrorCode.NoError)
+            {
+                run.Failed([new UndeliveredMessage(number, size, new Error(error).Reason)]);
             }
         }
     }
@@ -324,20 +453,6 @@ public sealed class FileProducer
             $"--key {name}: the schema {schema.FullName} has no such field (it has {string.Join(", ", schema.Fields.Select(f => f.Name))}).");
     }
 
-    private void CheckBroker()
-    {
-        try
-        {
-            using var admin = _clients.CreateAdminClient();
-            admin.GetMetadata(BrokerTimeout);
-        }
-        catch (KafkaException e)
-        {
-            throw new FileProduceException(
-                $"Kafka at {_clients.BootstrapServers} did not answer ({e.Error.Reason}): start `streams dev`, or set Streams:Kafka:BootstrapServers.", e);
-        }
-    }
-
     private static string Position(RecordFileException e) => e switch
     {
         JsonLinesException j => $"line {j.Line.ToString(CultureInfo.InvariantCulture)}",
@@ -352,15 +467,16 @@ public sealed class FileProducer
         _ => e.Message,
     };
 
-    /// <summary>The state of one call: counters, pacing and progress.</summary>
+    /// <summary>The state of one call: counters, pacing and progress. Used on the caller's thread only, but for what the encoder reads.</summary>
     private sealed class Run(FileProduceOptions options, RecordSchema schema, int schemaId, Field? keyField,
         Action<RejectedRecord> rejected, Action<ProduceProgress>? progress)
     {
-        private readonly Lock _lock = new();
-        private long _delivered;
-        private long _bytes;
-        private long _failed;
+        private const int OrdinalBits = 40;
         private long _handedOff;
+        private long _handedOffBytes;
+        private long _failed;
+        private long _failedBytes;
+        private long _paced;
         private TimeSpan? _lastReport;
         private double _fraction;
 
@@ -370,23 +486,27 @@ public sealed class FileProducer
 
         public int SchemaId => schemaId;
 
+        public Field? KeyField => keyField;
+
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
-        public TimeSpan LastHandOff { get; set; }
+        public TimeSpan LastHandOff { get; private set; }
 
         public int Pass { get; set; }
 
-        public long Read { get; set; }
-
         public long Rejected { get; private set; }
 
-        public long Delivered => Interlocked.Read(ref _delivered);
+        /// <summary>Handed over and not reported undelivered: after the final flush, what the broker acknowledged.</summary>
+        public long Delivered => _handedOff - _failed;
 
-        public long Bytes => Interlocked.Read(ref _bytes);
+        public long Bytes => _handedOffBytes - _failedBytes;
 
-        public long Failed => Interlocked.Read(ref _failed);
+        public long FailedCount => _failed;
 
         public string? FirstFailure { get; private set; }
+
+        /// <summary>The number a message carries through librdkafka: its pass and its ordinal in the file.</summary>
+        public static long Number(int pass, long ordinal) => ((long)pass << OrdinalBits) | ordinal;
 
         public void Reject(RejectedRecord record)
         {
@@ -394,43 +514,37 @@ public sealed class FileProducer
             rejected(record);
         }
 
-        public void OnDelivery(DeliveryReport<byte[]?, byte[]> report, int size)
+        public void HandedOff(int size)
         {
-            if (report.Error.IsError)
-            {
-                Interlocked.Increment(ref _failed);
-                lock (_lock)
-                {
-                    FirstFailure ??= report.Error.Reason;
-                }
-            }
-            else
-            {
-                Interlocked.Increment(ref _delivered);
-                Interlocked.Add(ref _bytes, size);
-            }
+            _handedOff++;
+            _handedOffBytes += size;
+            LastHandOff = Clock.Elapsed;
         }
 
-        public byte[]? KeyOf(GenericRecord record)
+        public void Failed(List<UndeliveredMessage> failures)
         {
-            if (keyField is null || record[keyField.Position] is not { } value)
+            foreach (var failure in failures)
             {
-                return null;
+                _failed++;
+                _failedBytes += failure.Size;
+                FirstFailure ??= failure.Reason;
+                var pass = (int)(failure.Number >> OrdinalBits);
+                var ordinal = failure.Number & ((1L << OrdinalBits) - 1);
+                rejected(new RejectedRecord(options.FilePath, pass > 1 ? $"record {ordinal} (pass {pass})" : $"record {ordinal}",
+                    "not delivered: " + failure.Reason) { Undelivered = true });
             }
-
-            return Encoding.UTF8.GetBytes(value is string text ? text : JsonLinesWriter.ToJson(keyField.Schema, value));
         }
 
         public async ValueTask PaceAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _handedOff++;
+            _paced++;
             if (options.Rate is not { } rate || rate <= 0)
             {
                 return;
             }
 
-            var due = TimeSpan.FromSeconds((_handedOff - 1) / rate);
+            var due = TimeSpan.FromSeconds((_paced - 1) / rate);
             var ahead = due - Clock.Elapsed;
             if (ahead > TimeSpan.FromMilliseconds(1))
             {

@@ -18,12 +18,15 @@ public sealed record ProducedFile(string Topic, string Subject, int SchemaId, lo
     public double RecordsPerSecond => Elapsed.TotalSeconds > 0 ? Records / Elapsed.TotalSeconds : 0;
 }
 
-/// <summary>A record that was not sent: where it is and why.</summary>
+/// <summary>A record that was not sent (it does not fit the schema) or, with <see cref="Undelivered"/>, not delivered: where it is and why.</summary>
 /// <param name="File">The file.</param>
 /// <param name="Position">Its line (JSON lines), row (CSV) or record number (Avro, Parquet), from 1.</param>
-/// <param name="Reason">What does not fit.</param>
+/// <param name="Reason">What does not fit, or why the broker did not take it.</param>
 public sealed record RejectedRecord(string File, string Position, string Reason)
 {
+    /// <summary>True when the record was sent and the broker did not take it (counted in <see cref="ProducedFile.Failed"/>, not as rejected).</summary>
+    public bool Undelivered { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{File} {Position}: {Reason}";
 }

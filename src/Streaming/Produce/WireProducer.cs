@@ -1,0 +1,279 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Streams.Streaming.Kafka;
+
+namespace Streams.Streaming.Produce;
+
+/// <summary>
+/// A producer to one topic on librdkafka's own produce call, for <see cref="FileProducer"/>'s hot path. Confluent.Kafka's
+/// <c>Produce</c> needs a <c>byte[]</c> per key and value and, to learn of a failure, a delivery handler per message
+/// (a GCHandle and a report object each); here librdkafka copies each message from a span (<c>RD_KAFKA_MSG_F_COPY</c>) and
+/// calls back only for failures (<c>delivery.report.only.error</c>), each carrying the number the caller gave the message,
+/// so a delivered message costs no callback and a failed one is still named. Configured from the same
+/// <see cref="ProducerConfig"/> (<see cref="KafkaClientFactory.ProducerConfig"/>) every other producer uses, on the same library.
+/// </summary>
+/// <remarks>Not thread-safe: one thread produces, polls and flushes (failure callbacks run inside those calls).</remarks>
+internal sealed unsafe class WireProducer : IDisposable
+{
+    private const int ProducerType = 0;
+    private const int PartitionUnassigned = -1;
+    private const int CopyFlag = 0x2;
+    private const int PurgeQueued = 0x1;
+    private const int PurgeInFlight = 0x2;
+
+    private readonly List<UndeliveredMessage> _failures = [];
+    private GCHandle _self;
+    private IntPtr _handle;
+    private IntPtr _topic;
+
+    /// <summary>A producer with <paramref name="config"/>'s librdkafka properties, sending to <paramref name="topic"/>.</summary>
+    /// <exception cref="KafkaException">librdkafka refused a property or could not start.</exception>
+    public WireProducer(ProducerConfig config, string topic)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        LibrdkafkaNative.Ensure();
+        var conf = Native.ConfNew();
+        var error = stackalloc byte[512];
+        _self = GCHandle.Alloc(this);
+        try
+        {
+            // "dotnet.*" properties are Confluent.Kafka's own, not librdkafka's.
+            foreach (var (name, value) in config.Where(p => !p.Key.StartsWith("dotnet.", StringComparison.Ordinal)))
+            {
+                Set(conf, name, value, error);
+            }
+
+            Set(conf, "delivery.report.only.error", "true", error);
+            Native.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
+            Native.ConfSetDeliveryCallback(conf, &OnDelivery);
+        }
+        catch
+        {
+            Native.ConfDestroy(conf);
+            _self.Free();
+            throw;
+        }
+
+        // rd_kafka_new takes the configuration over on success only.
+        _handle = Native.New(ProducerType, conf, error, 512);
+        if (_handle == IntPtr.Zero)
+        {
+            Native.ConfDestroy(conf);
+            _self.Free();
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, "the producer did not start: " + Utf8(error)));
+        }
+
+        var topicName = Marshal.StringToCoTaskMemUTF8(topic);
+        try
+        {
+            _topic = Native.TopicNew(_handle, topicName, IntPtr.Zero);
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(topicName);
+        }
+
+        if (_topic == IntPtr.Zero)
+        {
+            var code = (ErrorCode)Native.LastError();
+            Dispose();
+            throw new KafkaException(new Error(code, $"the producer could not open topic '{topic}': {new Error(code).Reason}"));
+        }
+    }
+
+    /// <summary>
+    /// Hands a message over (copied; <paramref name="key"/> null for none); <paramref name="number"/> names it in
+    /// <see cref="TakeFailures"/> should it not be delivered. <see cref="ErrorCode.Local_QueueFull"/> means: poll, then try again.
+    /// </summary>
+    /// <returns><see cref="ErrorCode.NoError"/>, or why librdkafka refused the message at once.</returns>
+    public ErrorCode Produce(ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, bool keyed, long number)
+    {
+        fixed (byte* v = value)
+        fixed (byte* k = key)
+        {
+            return Native.Produce(_topic, PartitionUnassigned, CopyFlag, v, (nuint)value.Length, keyed ? k : null,
+                keyed ? (nuint)key.Length : 0, (IntPtr)number) == 0
+                ? ErrorCode.NoError
+                : (ErrorCode)Native.LastError();
+        }
+    }
+
+    /// <summary>Asks the cluster for the topic's metadata, which the producer needs before sending anyway: proof that the brokers answer.</summary>
+    /// <returns><see cref="ErrorCode.NoError"/>, or why no broker answered within <paramref name="timeoutMs"/> ms.</returns>
+    public ErrorCode Connect(int timeoutMs)
+    {
+        IntPtr metadata;
+        var error = Native.Metadata(_handle, 0, _topic, &metadata, timeoutMs);
+        if (error == 0)
+        {
+            Native.MetadataDestroy(metadata);
+        }
+
+        return (ErrorCode)error;
+    }
+
+    /// <summary>Serves librdkafka's events (failure reports among them) for up to <paramref name="timeoutMs"/> ms.</summary>
+    public void Poll(int timeoutMs) => Native.Poll(_handle, timeoutMs);
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> ms for what was handed over; returns the messages still not done.</summary>
+    public int Flush(int timeoutMs)
+    {
+        Native.Flush(_handle, timeoutMs);
+        return Native.OutqLen(_handle);
+    }
+
+    /// <summary>Gives up on the messages not yet delivered: each becomes a failure (<c>_PURGE_QUEUE</c> or <c>_PURGE_INFLIGHT</c>).</summary>
+    public void Abandon()
+    {
+        Native.Purge(_handle, PurgeQueued | PurgeInFlight);
+        Native.Poll(_handle, 0);
+    }
+
+    /// <summary>The messages reported undelivered since the last call.</summary>
+    public List<UndeliveredMessage> TakeFailures()
+    {
+        var failures = _failures.ToList();
+        _failures.Clear();
+        return failures;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_topic != IntPtr.Zero)
+        {
+            Native.TopicDestroy(_topic);
+            _topic = IntPtr.Zero;
+        }
+
+        if (_handle != IntPtr.Zero)
+        {
+            Native.Destroy(_handle);
+            _handle = IntPtr.Zero;
+        }
+
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnDelivery(IntPtr handle, NativeMessage* message, IntPtr opaque)
+    {
+        if (message->Error == 0 || GCHandle.FromIntPtr(opaque).Target is not WireProducer producer)
+        {
+            return;
+        }
+
+        var code = (ErrorCode)message->Error;
+        producer._failures.Add(new UndeliveredMessage((long)message->Opaque, (int)(message->Length + message->KeyLength),
+            Marshal.PtrToStringUTF8(Native.ErrorString(message->Error)) ?? code.ToString()));
+    }
+
+    private static void Set(IntPtr conf, string name, string value, byte* error)
+    {
+        var n = Marshal.StringToCoTaskMemUTF8(name);
+        var v = Marshal.StringToCoTaskMemUTF8(value);
+        try
+        {
+            if (Native.ConfSet(conf, n, v, error, 512) != 0)
+            {
+                throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{name}={value}: {Utf8(error)}"));
+            }
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(n);
+            Marshal.FreeCoTaskMem(v);
+        }
+    }
+
+    private static string Utf8(byte* text) => Marshal.PtrToStringUTF8((IntPtr)text) ?? "";
+
+    /// <summary>librdkafka's <c>rd_kafka_message_t</c>, as far as a delivery report reads it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeMessage
+    {
+        public int Error;
+        public IntPtr Topic;
+        public int Partition;
+        public IntPtr Payload;
+        public nuint Length;
+        public IntPtr Key;
+        public nuint KeyLength;
+        public long Offset;
+        public IntPtr Opaque;
+    }
+
+    /// <summary>The librdkafka calls this producer makes, bound to the library Confluent.Kafka uses.</summary>
+    private static class Native
+    {
+        private static readonly delegate* unmanaged<IntPtr> ConfNewFn = (delegate* unmanaged<IntPtr>)LibrdkafkaNative.Export("rd_kafka_conf_new");
+        private static readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int> ConfSetFn =
+            (delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int>)LibrdkafkaNative.Export("rd_kafka_conf_set");
+        private static readonly delegate* unmanaged<IntPtr, void> ConfDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_conf_destroy");
+        private static readonly delegate* unmanaged<IntPtr, IntPtr, void> ConfSetOpaqueFn =
+            (delegate* unmanaged<IntPtr, IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_conf_set_opaque");
+        private static readonly delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void>, void> ConfSetDrMsgCbFn =
+            (delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void>, void>)LibrdkafkaNative.Export("rd_kafka_conf_set_dr_msg_cb");
+        private static readonly delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr> NewFn =
+            (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)LibrdkafkaNative.Export("rd_kafka_new");
+        private static readonly delegate* unmanaged<IntPtr, void> DestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_destroy");
+        private static readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr> TopicNewFn =
+            (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)LibrdkafkaNative.Export("rd_kafka_topic_new");
+        private static readonly delegate* unmanaged<IntPtr, void> TopicDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_topic_destroy");
+        private static readonly delegate* unmanaged<IntPtr, int, int, byte*, nuint, byte*, nuint, IntPtr, int> ProduceFn =
+            (delegate* unmanaged<IntPtr, int, int, byte*, nuint, byte*, nuint, IntPtr, int>)LibrdkafkaNative.Export("rd_kafka_produce");
+        private static readonly delegate* unmanaged<int> LastErrorFn = (delegate* unmanaged<int>)LibrdkafkaNative.Export("rd_kafka_last_error");
+        private static readonly delegate* unmanaged<IntPtr, int, int> PollFn = (delegate* unmanaged<IntPtr, int, int>)LibrdkafkaNative.Export("rd_kafka_poll");
+        private static readonly delegate* unmanaged<IntPtr, int, int> FlushFn = (delegate* unmanaged<IntPtr, int, int>)LibrdkafkaNative.Export("rd_kafka_flush");
+        private static readonly delegate* unmanaged<IntPtr, int> OutqLenFn = (delegate* unmanaged<IntPtr, int>)LibrdkafkaNative.Export("rd_kafka_outq_len");
+        private static readonly delegate* unmanaged<IntPtr, int, int> PurgeFn = (delegate* unmanaged<IntPtr, int, int>)LibrdkafkaNative.Export("rd_kafka_purge");
+        private static readonly delegate* unmanaged<IntPtr, int, IntPtr, IntPtr*, int, int> MetadataFn =
+            (delegate* unmanaged<IntPtr, int, IntPtr, IntPtr*, int, int>)LibrdkafkaNative.Export("rd_kafka_metadata");
+        private static readonly delegate* unmanaged<IntPtr, void> MetadataDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_metadata_destroy");
+        private static readonly delegate* unmanaged<int, IntPtr> ErrorStringFn = (delegate* unmanaged<int, IntPtr>)LibrdkafkaNative.Export("rd_kafka_err2str");
+
+        public static IntPtr ConfNew() => ConfNewFn();
+
+        public static int ConfSet(IntPtr conf, IntPtr name, IntPtr value, byte* error, nuint size) => ConfSetFn(conf, name, value, error, size);
+
+        public static void ConfDestroy(IntPtr conf) => ConfDestroyFn(conf);
+
+        public static void ConfSetOpaque(IntPtr conf, IntPtr opaque) => ConfSetOpaqueFn(conf, opaque);
+
+        public static void ConfSetDeliveryCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void> callback) =>
+            ConfSetDrMsgCbFn(conf, callback);
+
+        public static IntPtr New(int type, IntPtr conf, byte* error, nuint size) => NewFn(type, conf, error, size);
+
+        public static void Destroy(IntPtr handle) => DestroyFn(handle);
+
+        public static IntPtr TopicNew(IntPtr handle, IntPtr topic, IntPtr conf) => TopicNewFn(handle, topic, conf);
+
+        public static void TopicDestroy(IntPtr topic) => TopicDestroyFn(topic);
+
+        public static int Produce(IntPtr topic, int partition, int flags, byte* payload, nuint length, byte* key, nuint keyLength, IntPtr opaque) =>
+            ProduceFn(topic, partition, flags, payload, length, key, keyLength, opaque);
+
+        public static int LastError() => LastErrorFn();
+
+        public static int Poll(IntPtr handle, int timeoutMs) => PollFn(handle, timeoutMs);
+
+        public static int Flush(IntPtr handle, int timeoutMs) => FlushFn(handle, timeoutMs);
+
+        public static int OutqLen(IntPtr handle) => OutqLenFn(handle);
+
+        public static int Purge(IntPtr handle, int flags) => PurgeFn(handle, flags);
+
+        public static int Metadata(IntPtr handle, int allTopics, IntPtr topic, IntPtr* metadata, int timeoutMs) =>
+            MetadataFn(handle, allTopics, topic, metadata, timeoutMs);
+
+        public static void MetadataDestroy(IntPtr metadata) => MetadataDestroyFn(metadata);
+
+        public static IntPtr ErrorString(int code) => ErrorStringFn(code);
+    }
+}
