@@ -146,7 +146,8 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         IReadOnlyList<FileBookmark> removed, BackfillSummary summary, Stopwatch clock, CancellationToken cancellationToken)
     {
         var queue = new PhasedSplitQueue(plan.Splits);
-        var reader = new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize), Math.Max(1, options.Parallelism));
+        var reader = new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize,
+            runner.ColumnarFields(plan.Layout.OutputSchema)), Math.Max(1, options.Parallelism));
         var source = new BackfillSource(reader, queue, plan, time, progress);
         var reread = new List<LakeFile>();
         IReadOnlyList<(DateTime From, DateTime To)>? replaced = null;
@@ -215,6 +216,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
             Bytes = summary.Bytes + reread.Sum(f => f.Object.Size),
             RowsRead = source.Rows,
             RowGroupsSkipped = source.RowGroupsSkipped,
+            RowsColumnar = runner.ColumnarRows,
             DeadLetters = gate.DeadLetters,
             RowsWritten = gate.RowsWritten,
             RowsCarriedOver = serving.CarriedOver,
