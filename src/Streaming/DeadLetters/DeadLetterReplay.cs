@@ -16,7 +16,8 @@ namespace Streams.Streaming.DeadLetters;
 /// dead letters are deleted, and those still dead keep their row with the new stage and reason. The dead letters
 /// are locked while it runs (<c>FOR UPDATE SKIP LOCKED</c>), so two replays never apply one record twice, and a
 /// running stream is unaffected: it never writes records behind its positions, and speed rows merge additively.
-/// Replayed records join their windows whatever the window's lateness, and deduplicate state is not consulted.
+/// Replayed records join their windows whatever the window's lateness (each partition's replay starts with no watermark), and
+/// deduplicate state is not consulted.
 /// </summary>
 public static class DeadLetterReplay
 {
@@ -29,9 +30,7 @@ public static class DeadLetterReplay
         ArgumentNullException.ThrowIfNull(query);
         var (source, servingSink) = SpeedPipeline.SpeedSourceAndSink(spec);
         var readerSchema = await SpeedPipeline.ReaderSchemaAsync(spec, source, registry, cancellationToken);
-        var runner = new PipelineRunner(spec, PipelineMode.Speed, new PipelineEnvironment(dataSource));
-        var output = runner.ServingDefinition(servingSink, readerSchema);
-        await runner.PrepareAsync(cancellationToken);
+        var output = new PipelineRunner(spec, PipelineMode.Speed).ServingDefinition(servingSink, readerSchema);
         var enforcer = new SchemaEnforcer(registry, readerSchema);
         var table = new KafkaDeadLetterTable(spec.Name);
         var archive = lake is null ? null : new LakeArchive(lake, source.Topic);
@@ -49,7 +48,11 @@ public static class DeadLetterReplay
         {
             var records = partition.Select(d => d.Record).ToList();
             var (accepted, rejected) = await enforcer.EnforceAsync(records);
-            var result = await runner.ProcessAsync(accepted, cancellationToken);
+            // A runner per partition, each starting with no watermark: one runner for all would judge a partition's
+            // records late against the event times of the partition replayed before it.
+            var partitionRunner = new PipelineRunner(spec, PipelineMode.Speed, new PipelineEnvironment(dataSource));
+            await partitionRunner.PrepareAsync(cancellationToken);
+            var result = await partitionRunner.ProcessAsync(accepted, cancellationToken);
             var dead = PartitionServingSink.DeadLettersOf(records, rejected, result, partition.Key.Topic, partition.Key.Partition);
             var deadOffsets = dead.Select(d => d.Dead.Record.Offset).ToHashSet();
             if (archive is not null)

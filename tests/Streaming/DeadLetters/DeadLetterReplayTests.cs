@@ -79,6 +79,44 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         (await _stack.ViewRowsAsync()).Should().Equal(ExpectedAfterFix(), "nothing is applied twice");
     }
 
+    [Fact]
+    public async Task Replay_lets_late_records_of_every_partition_join_their_windows()
+    {
+        // A one-minute watermark delay: sales 0-99 and 1000-1099 (hours 0 and 2) arrive after sales 2000-2399 (hours 3-4)
+        // were committed, so they are late. In the replay, partition 0's letters include hour 2's: they must not make
+        // the other partitions' hour-0 letters late again.
+        var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml.Replace("watermark_delay: 1d", "watermark_delay: 1m", StringComparison.Ordinal));
+        await _producer.ProduceAsync(2000, 400);
+        await StreamAsync(spec);
+        await _producer.ProduceAsync(1000, 100);
+        await _producer.ProduceAsync(0, 100);
+        await StreamAsync(spec);
+        var table = new KafkaDeadLetterTable(spec.Name);
+        var late = await table.ListAsync(_stack.DataSource, new DeadLetterQuery(Reason: "late record"));
+        late.Select(d => d.Record.Partition).Distinct().Order().Should().Equal([0, 1, 2, 3], "every partition has late records");
+
+        var result = await DeadLetterReplay.RunAsync(spec, _stack.DataSource, _stack.Registry, new DeadLetterQuery(Reason: "late record"));
+        result.Selected.Should().Be(late.Count);
+        result.StillDead.Should().BeEmpty("a replayed record joins its window whatever its lateness");
+        result.Replayed.Should().Be(late.Count);
+        (await _stack.ViewRowsAsync()).Sum(r => r.Orders).Should().Be(_producer.Sales.Count(s => s.PassesTransforms),
+            "every sale that passes the transforms is counted once, late or not");
+    }
+
+    private async Task StreamAsync(PipelineSpec spec)
+    {
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics);
+        await using var layer = pipeline.CreateLayer(_stack.LayerOptions());
+        await layer.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // A second run reads on from Kafka's committed offsets: done when the partitions' next offsets add up to what was produced.
+        while (layer.Metrics.Partitions.Count < 4 || layer.Metrics.Partitions.Sum(p => p.NextOffset) < _producer.Produced)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the layer should consume {_producer.Produced} records (state {layer.State})");
+            await Task.Delay(100);
+        }
+    }
+
     private List<(string Customer, DateTime Hour, long Orders, long Revenue, long Codes)> ExpectedAfterFix() =>
         [.. _producer.Sales
             .GroupBy(s => (s.Customer, s.Hour))
