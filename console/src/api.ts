@@ -195,6 +195,10 @@ export interface PipelineSummary {
   spec: string | null;
   /** "job": the script location of `job`; "speed layer": recorded when the stream started; null: none known. */
   specFrom: string | null;
+  /** What the processes running it reported in the last seconds (records/s summed, the worst one's freshness); null when none did. */
+  recordsPerSecond: number | null;
+  freshnessP50Ms: number | null;
+  freshnessP99Ms: number | null;
   flow: FlowNode[];
 }
 

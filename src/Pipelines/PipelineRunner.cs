@@ -20,6 +20,7 @@ public sealed class PipelineRunner
     private readonly PipelineEnvironment _environment;
     private readonly Dictionary<RecordSchema, BoundTransform[]> _chains = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<RecordSchema> _validated = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RecordSchema, ColumnarFilter[]?> _columnarFilters = new(ReferenceEqualityComparer.Instance);
     private readonly WindowAggregator? _aggregator;
     private readonly ITransformState?[] _states;
 
@@ -43,6 +44,9 @@ public sealed class PipelineRunner
 
     /// <summary>The spec.</summary>
     public PipelineSpec Spec => _spec;
+
+    /// <summary>Rows aggregated straight from the vectors of columnar batches (the others took the record path).</summary>
+    public long ColumnarRows { get; private set; }
 
     /// <summary>The window watermark (speed layer), or null without a window or before any record.</summary>
     public DateTime? Watermark => _aggregator?.Watermark;
@@ -160,12 +164,80 @@ public sealed class PipelineRunner
         return new ServingOutputDefinition(name, output, keys, time);
     }
 
-    /// <summary>Runs one batch through the transforms (and the window, if any).</summary>
+    /// <summary>
+    /// The fields a columnar batch of <paramref name="input"/> rows needs (see <see cref="ColumnarBatch"/>), or null when the
+    /// pipeline has a shape only the record path runs. Covered (batch layer): no transforms before a tumbling window over
+    /// a timestamp field, grouped by top-level fields, with count/sum/avg/min/max of top-level numeric fields.
+    /// </summary>
+    public IReadOnlyList<string>? ColumnarFields(RecordSchema input)
+    {
+        if (ColumnarFilters(input) is not { } filters)
+        {
+            return null;
+        }
+
+        OutputSchema(input);
+        return _aggregator!.ColumnarFields(input) is { } fields ? [.. fields.Concat(filters.SelectMany(f => f.Fields)).Distinct(StringComparer.Ordinal)] : null;
+    }
+
+    /// <summary>The spec's filters in columnar form when every transform is a filter that has one (and a window follows); else null.</summary>
+    private ColumnarFilter[]? ColumnarFilters(RecordSchema input)
+    {
+        if (_mode != PipelineMode.Batch || _aggregator is null)
+        {
+            return null;
+        }
+
+        if (_columnarFilters.TryGetValue(input, out var cached))
+        {
+            return cached;
+        }
+
+        Chain(input);
+        var filters = new List<ColumnarFilter>();
+        foreach (var transform in _transforms)
+        {
+            if (transform is not FilterTransform filter || ColumnarFilter.TryCreate(filter.Condition, input) is not { } columnar)
+            {
+                filters = null;
+                break;
+            }
+
+            filters.Add(columnar);
+        }
+
+        _columnarFilters[input] = cached = filters?.ToArray();
+        return cached;
+    }
+
+    /// <summary>
+    /// Runs one batch through the transforms (and the window, if any). A columnar batch is aggregated from its vectors
+    /// where the pipeline's shape allows (<see cref="ColumnarFields"/>); otherwise its records are read and take the record path.
+    /// </summary>
     public async Task<PipelineResult> ProcessAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
         if (!_validated.Contains(batch.Schema))
         {
             Validate(batch.Schema);
+        }
+
+        if (batch.Columnar is { } columnar)
+        {
+            if (ColumnarFilters(batch.Schema) is { } filters && Keep(filters, columnar) is var (all, keep) && all
+                && _aggregator!.AddColumns(columnar, keep) is { } rest)
+            {
+                ColumnarRows += columnar.Count - rest.Count;
+                var deadLetters = new TransformContext();
+                if (rest.Count > 0)
+                {
+                    var records = await batch.MaterializeAsync(cancellationToken);
+                    _aggregator.Add(new RecordBatch(records.Schema, [.. rest.Select(i => records.Records[i])], [.. rest.Select(records.PositionOf)]), deadLetters);
+                }
+
+                return Result(new RecordBatch(_aggregator.Output!, []), deadLetters);
+            }
+
+            batch = await batch.MaterializeAsync(cancellationToken);
         }
 
         var context = new TransformContext();
@@ -182,6 +254,19 @@ public sealed class PipelineRunner
         }
 
         return Result(current, context);
+    }
+
+    /// <summary>The rows the filters keep (null: all), and false when a filter cannot run over this batch's vectors.</summary>
+    private static (bool All, bool[]? Keep) Keep(ColumnarFilter[] filters, ColumnarBatch batch)
+    {
+        if (filters.Length == 0)
+        {
+            return (true, null);
+        }
+
+        var keep = new bool[batch.Count];
+        Array.Fill(keep, true);
+        return (filters.All(f => f.TryApply(batch, keep)), keep);
     }
 
     /// <summary>Ends the input: in the batch layer, emits the aggregates of every window.</summary>

@@ -21,24 +21,45 @@ public sealed class RecordBatch
         }
 
         Schema = schema;
-        Records = records;
+        _records = records;
         Positions = positions;
+        Count = records.Count;
     }
+
+    /// <summary>A batch of rows held as column vectors; its <see cref="Records"/> are read with <see cref="MaterializeAsync"/>.</summary>
+    public RecordBatch(ColumnarBatch columnar)
+    {
+        ArgumentNullException.ThrowIfNull(columnar);
+        Schema = columnar.Schema;
+        Columnar = columnar;
+        Count = columnar.Count;
+    }
+
+    private readonly IReadOnlyList<GenericRecord>? _records;
 
     /// <summary>The schema of every record.</summary>
     public RecordSchema Schema { get; }
 
     /// <summary>The records.</summary>
-    public IReadOnlyList<GenericRecord> Records { get; }
+    /// <exception cref="InvalidOperationException">The batch is columnar: read its records with <see cref="MaterializeAsync"/>.</exception>
+    public IReadOnlyList<GenericRecord> Records => _records
+        ?? throw new InvalidOperationException("The batch holds column vectors; read its records with MaterializeAsync.");
+
+    /// <summary>The rows as column vectors, when the batch was read that way; null for a batch of records.</summary>
+    public ColumnarBatch? Columnar { get; }
 
     /// <summary>Source positions by record index, or null when the source has none.</summary>
     public IReadOnlyList<SourcePosition?>? Positions { get; }
 
     /// <summary>The number of records.</summary>
-    public int Count => Records.Count;
+    public int Count { get; }
 
     /// <summary>The source position of record <paramref name="index"/>, if known.</summary>
-    public SourcePosition? PositionOf(int index) => Positions?[index];
+    public SourcePosition? PositionOf(int index) => Columnar is { } columnar ? columnar.PositionOf(index) : Positions?[index];
+
+    /// <summary>This batch as records: itself, or for a columnar batch its rows read as records.</summary>
+    public async ValueTask<RecordBatch> MaterializeAsync(CancellationToken cancellationToken = default) =>
+        Columnar is { } columnar ? await columnar.ReadRecordsAsync(cancellationToken) : this;
 
     /// <summary>A batch of <paramref name="schema"/> to be filled record by record with <see cref="Builder"/>.</summary>
     public static Builder CreateBuilder(RecordSchema schema, int capacity = 0) => new(schema, capacity);

@@ -47,19 +47,28 @@ public sealed class SpeedLayer : IAsyncDisposable
     /// <summary>Completes when the application stops; faults with the error that stopped it.</summary>
     public Task Completion => _stopped.Task;
 
+    /// <summary>Reports this layer's measures to PostgreSQL while it runs, when set (by <see cref="SpeedPipeline.CreateLayer"/>).</summary>
+    internal Monitoring.SpeedStatusReporter? Reporter { get; init; }
+
     /// <summary>Starts consuming.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => _stream.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _stream.StartAsync(cancellationToken);
+        Reporter?.Start(Metrics);
+    }
 
     /// <summary>Stops: Streamiz commits every task, which writes every pending micro-batch, then leaves the group.</summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _stream.Dispose();
             _stopped.TrySetResult();
+            if (Reporter is not null)
+            {
+                await Reporter.DisposeAsync();
+            }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private void OnStateChanged(KafkaStream.State old, KafkaStream.State current)

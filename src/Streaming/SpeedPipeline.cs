@@ -130,7 +130,10 @@ public sealed class SpeedPipeline : IDisposable
 
     /// <summary>The Streamiz application that runs this pipeline in this process.</summary>
     public SpeedLayer CreateLayer(SpeedLayerOptions options, SpeedLayerMetrics? metrics = null) =>
-        new(options.ApplicationId ?? Spec.Name, Topic, Bounds, options, CreatePartitionWriter, metrics);
+        new(options.ApplicationId ?? Spec.Name, Topic, Bounds, options, CreatePartitionWriter, metrics)
+        {
+            Reporter = new Monitoring.SpeedStatusReporter(DataSource, Spec.Name),
+        };
 
     /// <summary>The micro-batch bounds of the spec's Kafka source.</summary>
     public MicroBatchBounds Bounds => new(Source.MaxBatchRecords, Source.MaxBatchInterval);

@@ -36,6 +36,10 @@ public sealed class ConsolePagesTests(ConsoleStack stack) : IClassFixture<Consol
         await Assertions.Expect(card.Locator("svg.spark polyline").First).ToBeVisibleAsync(new() { Timeout = (float)Live.TotalMilliseconds });
         // Consumer lag: the topic's high watermarks less the committed offsets, a number of records.
         await Assertions.Expect(card.GetByTestId("lag")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d[\d,]*$"));
+        // Freshness is measured by the `streams stream` process that runs the pipeline, which reports it to PostgreSQL.
+        var measured = new System.Text.RegularExpressions.Regex(@"^\d[\d,.]*\s*(ms|s)$");
+        await Assertions.Expect(card.GetByTestId("freshness-p50")).ToHaveTextAsync(measured, new() { Timeout = (float)Live.TotalMilliseconds });
+        await Assertions.Expect(card.GetByTestId("freshness-p99")).ToHaveTextAsync(measured);
         await console.ScreenshotAsync("overview");
 
         // Keyboard: the first Tab reaches the skip link, which moves focus to the content.

@@ -28,8 +28,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>The API's base URL, without a trailing slash.</summary>
     public string Url { get; }
 
-    /// <summary>Starts <c>streams serve</c> and waits until it is healthy (at most 60 s).</summary>
-    public static async Task<ServeProcess> StartAsync(string postgresConnectionString)
+    /// <summary>
+    /// Starts <c>streams serve</c> and waits until it is healthy (at most 60 s); <paramref name="environment"/> adds to
+    /// (or overrides) the process's settings, such as a real Kafka address.
+    /// </summary>
+    public static async Task<ServeProcess> StartAsync(string postgresConnectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         var lake = Directory.CreateTempSubdirectory("streams-serve-");
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -47,6 +50,10 @@ internal sealed class ServeProcess : IAsyncDisposable
         info.Environment["STREAMS__KAFKA__BOOTSTRAPSERVERS"] = "127.0.0.1:1";
         info.Environment["STREAMS__LAKE__ROOT"] = lake.FullName;
         info.Environment["STREAMS__API__URL"] = url;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = Process.Start(info)!;
         // Drain both pipes so that a chatty host never blocks on a full pipe.
@@ -126,6 +133,19 @@ internal sealed class ServeProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Kills the process with SIGKILL (a host dying: nothing is handed back).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Calls a Glue operation of this host over HTTP (no SigV4: the host has no access keys) and returns its JSON answer.</summary>
+    public Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body) => Streams.Testing.GlueHttp.CallAsync(Url, operation, body);
 
     /// <summary>Stops the process: SIGTERM, then a kill after 15 s.</summary>
     public async ValueTask DisposeAsync()

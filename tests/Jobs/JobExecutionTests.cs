@@ -88,6 +88,59 @@ public sealed class JobExecutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_jobs_on_one_spec_keep_a_bookmark_each_and_a_job_from_before_adopts_its_pipelines_bookmark()
+    {
+        var script = $$"""
+            out = {}
+            for name in ["job-a", "job-b", "legacy"]:
+                glue.create_job(Name=name, Role="r", Command={"Name": "glueetl", "ScriptLocation": "{{_spec}}"},
+                    DefaultArguments={"--job-bookmark-option": "job-bookmark-enable", "--watermark": "2026-12-31T00:00:00Z", "--min_qty": "1"})
+            def run(name):
+                return wait_run(name, glue.start_job_run(JobName=name)["JobRunId"])["Id"]
+            out["a1"] = run("job-a")
+            out["b1"] = run("job-b")
+            out["a2"] = run("job-a")
+            out["bookmarks"] = [glue.get_job_bookmark(JobName=n)["JobBookmarkEntry"]["RunId"] for n in ["job-a", "job-b"]]
+            print(json.dumps(out))
+            """;
+        using var json = JsonDocument.Parse(await _host.Boto3Async(script));
+        var root = json.RootElement;
+        async Task<long> RecordsInAsync(string job, string run) => (await _host.Store.GetRunAsync(job, root.GetProperty(run).GetString()!)).Metrics!.RecordsIn;
+        (await RecordsInAsync("job-a", "a1")).Should().Be(3000);
+        (await RecordsInAsync("job-b", "b1")).Should().Be(3000, "job-b has a bookmark of its own, which job-a's run did not fill");
+        (await RecordsInAsync("job-a", "a2")).Should().Be(0, "job-a's bookmark covers every file");
+        root.GetProperty("bookmarks").EnumerateArray().Select(b => b.GetString()).Should().Equal(root.GetProperty("a2").GetString(), root.GetProperty("b1").GetString());
+
+        // A job from before bookmarks were kept per job: its bookmark was the pipeline's (key "hourly").
+        await _host.ScalarAsync("""
+            INSERT INTO batch.bookmarks (pipeline, path, size, etag, modified, rows, min_time, max_time, run_id)
+            SELECT 'hourly', path, size, etag, modified, rows, min_time, max_time, run_id FROM batch.bookmarks WHERE pipeline = 'job:job-a';
+            UPDATE jobs.jobs SET bookmark_adopted = false WHERE name = 'legacy';
+            SELECT 0
+            """);
+        using var legacy = JsonDocument.Parse(await _host.Boto3Async($$"""
+            entry = glue.get_job_bookmark(JobName="legacy")["JobBookmarkEntry"]
+            run = wait_run("legacy", glue.start_job_run(JobName="legacy")["JobRunId"])
+            glue.delete_job(JobName="job-b")
+            glue.create_job(Name="job-b", Role="r", Command={"Name": "glueetl", "ScriptLocation": "{{_spec}}"})
+            try:
+                glue.get_job_bookmark(JobName="job-b")
+                recreated = "found"
+            except glue.exceptions.EntityNotFoundException as e:
+                recreated = e.response["Error"]["Code"]
+            print(json.dumps({"files": len(json.loads(entry["JobBookmark"])), "run": run["Id"], "state": run["JobRunState"], "recreated": recreated}))
+            """));
+        legacy.RootElement.GetProperty("recreated").GetString().Should().Be("EntityNotFoundException", "DeleteJob deletes the job's bookmark");
+        legacy.RootElement.GetProperty("state").GetString().Should().Be("SUCCEEDED");
+        legacy.RootElement.GetProperty("files").GetInt32().Should().Be(
+            Directory.GetFiles(Path.Combine(_lake.Root, TestLake.ParquetTable), "*.parquet", SearchOption.AllDirectories).Length);
+        (await _host.Store.GetRunAsync("legacy", legacy.RootElement.GetProperty("run").GetString()!)).Metrics!.RecordsIn
+            .Should().Be(0, "the job adopted its pipeline's bookmark");
+        (await _host.ScalarAsync("SELECT count(*) FROM batch.bookmarks WHERE pipeline = 'hourly'")).Should().BeGreaterThan(0,
+            "streams backfill without a job keeps the pipeline's bookmark");
+    }
+
+    [Fact]
     public async Task A_failing_job_with_MaxRetries_2_makes_three_attempts_and_conditional_triggers_fire_once_on_its_final_state()
     {
         var output = await _host.Boto3Async($$"""

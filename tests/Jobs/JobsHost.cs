@@ -4,6 +4,7 @@ using Streams.Api.Glue;
 using Streams.Api.Jobs;
 using Streams.Catalog;
 using Streams.Catalog.Storage;
+using Streams.Jobs.Runs;
 using Streams.Jobs.Store;
 using Streams.Testing;
 
@@ -33,7 +34,7 @@ public sealed class JobsHost : IAsyncDisposable
 
     /// <summary>Starts a host; with <paramref name="run"/> false it serves the API only (queued runs stay queued).</summary>
     public static async Task<JobsHost> StartAsync(string connectionString, string lakeRoot, bool run = true, TimeProvider? clock = null,
-        TimeSpan? lease = null, string? hostId = null)
+        TimeSpan? lease = null, string? hostId = null, Func<IServiceProvider, StreamingEnvironment?>? streaming = null)
     {
         var options = new JobsOptions
         {
@@ -50,7 +51,7 @@ public sealed class JobsHost : IAsyncDisposable
             builder =>
             {
                 builder.Services.AddGlueCatalog(connectionString, new LakeOptions { Root = lakeRoot }, new CatalogOptions());
-                builder.Services.AddGlueJobs(connectionString, options, clock: clock);
+                builder.Services.AddGlueJobs(connectionString, options, streaming, clock);
             },
             app => app.MapGlueApi());
         return new JobsHost(server, lakeRoot);
@@ -87,6 +88,9 @@ public sealed class JobsHost : IAsyncDisposable
                 ["AWS_MAX_ATTEMPTS"] = "1",
             },
             timeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>Calls a Glue operation over raw HTTP and returns its JSON answer, with the members botocore's model drops (a run's Metrics).</summary>
+    public Task<System.Text.Json.JsonElement> GlueAsync(string operation, string body) => GlueHttp.CallAsync(Url, operation, body);
 
     public async Task<long> ScalarAsync(string sql)
     {

@@ -40,18 +40,19 @@ public static class ViewComparison
         """;
 
     /// <summary>DuckDB's rows as text.</summary>
-    public static List<string> Render(JsonArray rows) =>
-        [.. rows.Select(r => string.Join(" | ", Columns.Select(c => Text(r![c]))))];
+    public static List<string> Render(JsonArray rows, IReadOnlyList<string>? columns = null) =>
+        [.. rows.Select(r => string.Join(" | ", (columns ?? Columns).Select(c => Text(r![c]))))];
 
-    /// <summary>The merged view's rows as text.</summary>
-    public static async Task<List<string>> ViewAsync(NpgsqlDataSource postgres, string view)
+    /// <summary>The merged view's rows as text (<see cref="Columns"/>, or the given ones).</summary>
+    public static async Task<List<string>> ViewAsync(NpgsqlDataSource postgres, string view, IReadOnlyList<string>? columns = null)
     {
-        await using var command = postgres.CreateCommand($"SELECT {string.Join(", ", Columns)} FROM serving.{view} ORDER BY customer, window_start");
+        columns ??= Columns;
+        await using var command = postgres.CreateCommand($"SELECT {string.Join(", ", columns)} FROM serving.{view} ORDER BY customer, window_start");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync())
         {
-            rows.Add(string.Join(" | ", Enumerable.Range(0, Columns.Length).Select(i => Text(reader.IsDBNull(i) ? null : reader.GetValue(i)))));
+            rows.Add(string.Join(" | ", Enumerable.Range(0, columns.Count).Select(i => Text(reader.IsDBNull(i) ? null : reader.GetValue(i)))));
         }
 
         return rows;

@@ -18,7 +18,8 @@ interface Sample {
 
 /**
  * Live numbers per pipeline. From GET /api/status where the host serves it; otherwise derived from the
- * serving layer (committed source offsets per second, dead letters, last commit), which needs no status endpoint.
+ * serving layer (committed source offsets per second, dead letters, last commit) and what the processes running a
+ * pipeline report to PostgreSQL (records/s, freshness), which needs no status endpoint.
  */
 export function Overview({ info }: { info: ConsoleInfo }) {
   const history = useRef(new Map<string, Sample[]>());
@@ -37,10 +38,11 @@ export function Overview({ info }: { info: ConsoleInfo }) {
         return {
           name: p.name,
           state: p.lastCommit && now - Date.parse(p.lastCommit) < 60_000 ? "RUNNING" : "IDLE",
-          recordsPerSecond: Math.max(rps, 0),
+          // Measured by the processes running it, when they reported; else committed offsets per second.
+          recordsPerSecond: p.recordsPerSecond ?? Math.max(rps, 0),
           lag: p.lag,
-          freshnessP50Ms: null,
-          freshnessP99Ms: null,
+          freshnessP50Ms: p.freshnessP50Ms,
+          freshnessP99Ms: p.freshnessP99Ms,
           deadLetters: p.deadLetters,
           lastCommit: p.lastCommit,
           origin: "serving",

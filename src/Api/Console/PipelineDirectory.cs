@@ -98,13 +98,21 @@ internal sealed class PipelineDirectory(string connectionString, GlueOperationTa
             EntryOf(view.Name).Views.Add(view.Name);
         }
 
+        var reported = await SpeedStatusStore.ReportedAsync(dataSource, cancellationToken);
         var summaries = new List<PipelineSummary>();
         foreach (var e in entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
+            var measures = reported.GetValueOrDefault(e.Name);
             var own = positions.Where(p => e.Views.Contains(p.Output) && (e.Topics.Count == 0 || e.Topics.Contains(p.Source))).ToList();
             summaries.Add(new PipelineSummary(e.Name, views.Where(v => e.Views.Contains(v.Name)).ToList(), e.DeadLetters,
                 own.Sum(p => p.Offset), own.Count == 0 ? null : own.Max(p => p.UpdatedAt), await LagAsync(e.Topics, own, cancellationToken),
-                e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow) { SpecFrom = e.SpecFrom });
+                e.Job, e.SpecLocation, e.SpecError, e.SpecText, e.Flow)
+            {
+                SpecFrom = e.SpecFrom,
+                RecordsPerSecond = measures?.RecordsPerSecond,
+                FreshnessP50Ms = measures?.FreshnessP50 * 1000,
+                FreshnessP99Ms = measures?.FreshnessP99 * 1000,
+            });
         }
 
         return summaries;

@@ -17,6 +17,15 @@ namespace Streams.Api.Console;
 public sealed record PipelineSummary(string Name, IReadOnlyList<ServingViewInfo> Views, long DeadLetters, long CommittedOffsets,
     DateTime? LastCommit, long? Lag, string? Job, string? SpecLocation, string? SpecError, string? Spec, IReadOnlyList<FlowNode> Flow)
 {
+    /// <summary>Records/s the processes running it reported in the last seconds (summed), or null when none reported.</summary>
+    public double? RecordsPerSecond { get; init; }
+
+    /// <summary>The freshness p50 in milliseconds the processes running it reported (the worst one's), or null.</summary>
+    public double? FreshnessP50Ms { get; init; }
+
+    /// <summary>The freshness p99 in milliseconds the processes running it reported (the worst one's), or null.</summary>
+    public double? FreshnessP99Ms { get; init; }
+
     /// <summary>Where the spec came from: <c>job</c> (the script location of <see cref="Job"/>), <c>speed layer</c> (recorded when the stream started), or null.</summary>
     public string? SpecFrom { get; init; }
 }

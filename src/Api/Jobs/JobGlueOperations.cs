@@ -66,7 +66,11 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
         ["DeleteJob"] = async (r, ct) =>
         {
             var name = r.String("JobName");
-            await store.DeleteJobAsync(name, ct);
+            if (await store.DeleteJobAsync(name, ct))
+            {
+                await bookmarks.DeleteAsync(name, ct);
+            }
+
             return new { JobName = name };
         },
         ["StartJobRun"] = async (r, ct) =>
@@ -93,7 +97,7 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
             {
                 if (await store.StopRunAsync(name, id, ct) is { } error)
                 {
-                    errors.Add(new { JobName = name, JobRunId = id, ErrorDetail = new { ErrorCode = "InvalidInputException", ErrorMessage = error } });
+                    errors.Add(new { JobName = name, JobRunId = id, ErrorDetail = new { ErrorCode = error.Code, ErrorMessage = error.Message } });
                 }
                 else
                 {
@@ -133,6 +137,7 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
                 Schedule = update.Schedule ?? current.Schedule,
                 Actions = update.Actions ?? current.Actions,
                 Predicate = update.Predicate ?? current.Predicate,
+                EventBatchingCondition = update.EventBatchingCondition ?? current.EventBatchingCondition,
             }, ct);
             return new { Trigger = await store.UpdateTriggerAsync(name, update, ct) };
         },
@@ -320,7 +325,30 @@ public sealed class JobGlueOperations(JobStore store, JobRunner runner, JobSched
 
         if (trigger.Type == TriggerTypes.Event)
         {
-            throw new InvalidInputException($"Trigger {trigger.Name}: EVENT triggers are not supported by Streams yet; use SCHEDULED or CONDITIONAL.");
+            // Glue's bounds: BatchSize 1-100 events, BatchWindow 1-900 seconds (default 900).
+            if (trigger.EventBatchingCondition is not { BatchSize: >= 1 and <= 100 } condition)
+            {
+                throw new InvalidInputException($"Trigger {trigger.Name}: an EVENT trigger needs EventBatchingCondition.BatchSize from 1 to 100 (new files per run).");
+            }
+
+            if (condition.BatchWindow is < 1 or > 900)
+            {
+                throw new InvalidInputException($"Trigger {trigger.Name}: EventBatchingCondition.BatchWindow must be from 1 to 900 seconds, got {condition.BatchWindow}.");
+            }
+
+            if (trigger.Actions?.FirstOrDefault(a => a.JobName is not null) is not { } first)
+            {
+                throw new InvalidInputException($"Trigger {trigger.Name}: an EVENT trigger watches the lake files its first job action reads; add a job action.");
+            }
+
+            if ((await store.GetJobAsync(first.JobName!, cancellationToken)).Command?.Name != JobCommands.Etl)
+            {
+                throw new InvalidInputException($"Trigger {trigger.Name}: the first job action of an EVENT trigger must be a glueetl job (its source.batch is what it watches).");
+            }
+        }
+        else if (trigger.EventBatchingCondition is not null)
+        {
+            throw new InvalidInputException($"Trigger {trigger.Name}: only EVENT triggers have an EventBatchingCondition.");
         }
 
         if (trigger.Type == TriggerTypes.Scheduled)

@@ -40,7 +40,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton(sp => new JobRunner(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<JobEnvironment>(), options, time,
             sp.GetService<ILogger<JobRunner>>()));
         services.AddSingleton(sp => new JobScheduler(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<JobRunner>(), options, time,
-            sp.GetService<CatalogStore>(), sp.GetService<CrawlerService>(), sp.GetService<ILogger<JobScheduler>>()));
+            sp.GetService<CatalogStore>(), sp.GetService<CrawlerService>(), sp.GetService<ILogger<JobScheduler>>(), sp.GetRequiredService<JobEnvironment>()));
         services.AddSingleton(sp => new JobBookmarks(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<JobEnvironment>()));
         services.AddSingleton(sp => new WorkflowGraphs(sp.GetRequiredService<JobStore>(), sp.GetService<CatalogStore>()));
         services.AddSingleton<IGlueOperationSet, JobGlueOperations>();

@@ -17,7 +17,13 @@ public sealed record BackfillOptions
     /// <summary>Plan only: list the partitions and files that would be read, change nothing.</summary>
     public bool DryRun { get; init; }
 
-    /// <summary>Forget the pipeline's bookmark first (the run then reads every file).</summary>
+    /// <summary>
+    /// The key of the job bookmark the run reads and saves; null: the pipeline's name (a <c>streams backfill</c>). Glue keeps
+    /// a bookmark per job, so two jobs on one spec each pass their own.
+    /// </summary>
+    public string? BookmarkKey { get; init; }
+
+    /// <summary>Forget the bookmark first (the run then reads every file).</summary>
     public bool ResetBookmark { get; init; }
 
     /// <summary>The run fails (and changes nothing) when more records than this go to the dead letters; null: no limit.</summary>

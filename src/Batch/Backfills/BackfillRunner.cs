@@ -61,7 +61,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         var bookmarks = new BookmarkStore(postgres);
         if (options.ResetBookmark && !options.DryRun)
         {
-            await bookmarks.ResetAsync(spec.Name, cancellationToken);
+            await bookmarks.ResetAsync(options.BookmarkKey ?? spec.Name, cancellationToken);
         }
 
         var source = await new BatchSourceResolver(lake, catalog).ResolveAsync(batch, options.Where ?? batch.Where, cancellationToken);
@@ -72,7 +72,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         var output = runner.ServingDefinition(sinkSpec, layout.OutputSchema);
         var time = bookmarksOn ? EventTime(spec, sinkSpec, layout.OutputSchema) : null;
         var bookmarked = bookmarksOn && !(options.ResetBookmark && options.DryRun)
-            ? await bookmarks.LoadAsync(spec.Name, cancellationToken)
+            ? await bookmarks.LoadAsync(options.BookmarkKey ?? spec.Name, cancellationToken)
             : new Dictionary<string, FileBookmark>();
 
         string? note = null;
@@ -146,7 +146,8 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
         IReadOnlyList<FileBookmark> removed, BackfillSummary summary, Stopwatch clock, CancellationToken cancellationToken)
     {
         var queue = new PhasedSplitQueue(plan.Splits);
-        var reader = new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize), Math.Max(1, options.Parallelism));
+        var reader = new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize,
+            runner.ColumnarFields(plan.Layout.OutputSchema)), Math.Max(1, options.Parallelism));
         var source = new BackfillSource(reader, queue, plan, time, progress);
         var reread = new List<LakeFile>();
         IReadOnlyList<(DateTime From, DateTime To)>? replaced = null;
@@ -197,7 +198,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
                         .Where(f => plan.Splits.Any(s => s.File.Path == f.Key) || reread.Any(r => r.Path == f.Key))
                         .Select(f => Bookmark(plan, reread, f.Key, f.Value))
                         .ToList();
-                    await BookmarkStore.SaveAsync(connection, transaction, spec.Name, summary.RunId, files, [.. removed.Select(r => r.Path)],
+                    await BookmarkStore.SaveAsync(connection, transaction, options.BookmarkKey ?? spec.Name, summary.RunId, files, [.. removed.Select(r => r.Path)],
                         replaceAll: mode == BackfillMode.Full, ct);
                 }
 
@@ -215,6 +216,7 @@ public sealed class BackfillRunner(NpgsqlDataSource postgres, ILakeStorage lake,
             Bytes = summary.Bytes + reread.Sum(f => f.Object.Size),
             RowsRead = source.Rows,
             RowGroupsSkipped = source.RowGroupsSkipped,
+            RowsColumnar = runner.ColumnarRows,
             DeadLetters = gate.DeadLetters,
             RowsWritten = gate.RowsWritten,
             RowsCarriedOver = serving.CarriedOver,

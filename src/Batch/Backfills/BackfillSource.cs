@@ -141,6 +141,25 @@ internal sealed class BackfillSource : IRecordBatchSource
 
     private void Track(RecordBatch batch, FileStatistics statistics)
     {
+        if (batch.Columnar is { } columnar)
+        {
+            // The columnar path runs only where the event time is a field: its vector holds the times.
+            if (columnar.Columns.TryGetValue(_time!.Text.Trim(), out var times))
+            {
+                for (var r = 0; r < times.Count; r++)
+                {
+                    if (!times.IsNull(r))
+                    {
+                        statistics.Add(new DateTime(times.Longs[r], DateTimeKind.Utc));
+                    }
+                }
+
+                return;
+            }
+
+            throw new InvalidOperationException($"A columnar batch lacks the event time '{_time.Text}' the bookmark tracks.");
+        }
+
         foreach (var record in batch.Records)
         {
             try

@@ -53,6 +53,9 @@ public sealed record BackfillSummary
     /// <summary>Parquet row groups skipped by statistics.</summary>
     public int RowGroupsSkipped { get; init; }
 
+    /// <summary>Rows aggregated straight from column vectors (the columnar path); the others went through the record path.</summary>
+    public long RowsColumnar { get; init; }
+
     /// <summary>Records and unreadable data in the dead letters.</summary>
     public long DeadLetters { get; init; }
 

@@ -153,7 +153,8 @@ public sealed class SharedBackfill(NpgsqlDataSource postgres, ILakeStorage lake,
         var runner = new PipelineRunner(spec, PipelineMode.Batch, new PipelineEnvironment(postgres));
         var collect = new CollectingSink();
         var one = plan with { Splits = [split] };
-        var source = new BackfillSource(new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize), 1),
+        var source = new BackfillSource(new ParallelSplitReader(new SplitReader(lake, plan.Layout, plan.Predicates, options.BatchSize,
+            runner.ColumnarFields(plan.Layout.OutputSchema)), 1),
             new LocalSplitQueue([split]), one, time, null);
         await new PipelineDriver(runner, [collect]).RunAsync(source, cancellationToken);
         var statistics = source.Files.Values.SingleOrDefault();

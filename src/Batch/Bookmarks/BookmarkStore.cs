@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace Streams.Batch.Bookmarks;
 
-/// <summary>A pipeline's job bookmark in PostgreSQL (<c>batch.bookmarks</c>): the files its last successful run covered.</summary>
+/// <summary>
+/// Job bookmarks in PostgreSQL (<c>batch.bookmarks</c>): the files the last successful run covered, by bookmark key (the
+/// pipeline's name for <c>streams backfill</c>, a job's own key for job runs; the column keeps its first name, <c>pipeline</c>).
+/// </summary>
 /// <param name="dataSource">The database with the batch schema (<see cref="BatchMigrations"/>).</param>
 public sealed class BookmarkStore(NpgsqlDataSource dataSource)
 {
@@ -70,6 +73,20 @@ public sealed class BookmarkStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand($"DELETE FROM {Table} WHERE pipeline = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Copies the bookmark of <paramref name="fromKey"/> to <paramref name="toKey"/> where that has none yet; returns the entries copied.</summary>
+    public async Task<int> CopyAsync(string fromKey, string toKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {Table} (pipeline, path, size, etag, modified, rows, min_time, max_time, run_id)
+            SELECT $2, path, size, etag, modified, rows, min_time, max_time, run_id FROM {Table}
+            WHERE pipeline = $1 AND NOT EXISTS (SELECT 1 FROM {Table} WHERE pipeline = $2)
+            ON CONFLICT (pipeline, path) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = fromKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = toKey });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

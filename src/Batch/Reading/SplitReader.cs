@@ -20,7 +20,12 @@ namespace Streams.Batch.Reading;
 /// <param name="layout">The schemas records are read as and handed on in.</param>
 /// <param name="predicates">Conditions every record the pipeline keeps satisfies: Parquet row groups whose statistics rule them out are skipped.</param>
 /// <param name="batchSize">Records per batch.</param>
-public sealed class SplitReader(ILakeStorage lake, ReadLayout layout, IReadOnlyList<ParquetPredicate> predicates, int batchSize = 8192)
+/// <param name="columnar">
+/// The fields the pipeline's columnar path needs (<see cref="PipelineRunner.ColumnarFields"/>), or null: each Parquet row
+/// group whose columns give them as vectors is read as one columnar batch of those columns only; others as records.
+/// </param>
+public sealed class SplitReader(ILakeStorage lake, ReadLayout layout, IReadOnlyList<ParquetPredicate> predicates, int batchSize = 8192,
+    IReadOnlyList<string>? columnar = null)
 {
     /// <summary>Reads <paramref name="split"/>; the last chunk is always <see cref="SplitChunk.Done"/>.</summary>
     public async IAsyncEnumerable<SplitChunk> ReadAsync(FileSplit split, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -90,14 +95,14 @@ public sealed class SplitReader(ILakeStorage lake, ReadLayout layout, IReadOnlyL
         var options = new ParquetReadOptions { Schema = layout.FileSchema };
         var order = selected.Order().ToList();
         long rows = 0;
-        Task<IReadOnlyList<GenericRecord>>? next = order.Count > 0 ? reader.ReadRowGroupAsync(order[0], options, cancellationToken) : null;
+        Task<RowGroupRead>? next = order.Count > 0 ? LoadRowGroupAsync(reader, split, order[0], starts[order[0]], options, cancellationToken) : null;
         for (var i = 0; i < order.Count; i++)
         {
-            IReadOnlyList<GenericRecord>? records = null;
+            RowGroupRead? read = null;
             string? error = null;
             try
             {
-                records = await next!;
+                read = await next!;
             }
             catch (Exception e) when (IsDataError(e))
             {
@@ -106,13 +111,21 @@ public sealed class SplitReader(ILakeStorage lake, ReadLayout layout, IReadOnlyL
 
             // Decode the next row group while this one goes through the pipeline.
             var following = i + 1 < order.Count ? order[i + 1] : -1;
-            next = following < 0 ? null : Task.Run(() => reader.ReadRowGroupAsync(following, options, cancellationToken), cancellationToken);
-            if (records is null)
+            next = following < 0 ? null : Task.Run(() => LoadRowGroupAsync(reader, split, following, starts[following], options, cancellationToken), cancellationToken);
+            if (read is null)
             {
                 yield return new SplitChunk.Failure(split, starts[order[i]], $"row group {order[i]}: {error}", RestOfSplit: false);
                 continue;
             }
 
+            if (read.Columnar is { } vectors)
+            {
+                yield return new SplitChunk.Records(split, vectors);
+                rows += vectors.Count;
+                continue;
+            }
+
+            var records = read.Records!;
             for (var offset = 0; offset < records.Count; offset += batchSize)
             {
                 var length = Math.Min(batchSize, records.Count - offset);
@@ -204,6 +217,45 @@ public sealed class SplitReader(ILakeStorage lake, ReadLayout layout, IReadOnlyL
 
         yield return new SplitChunk.Done(split, row, 0);
     }
+
+    /// <summary>
+    /// Reads one row group: as one columnar batch when the pipeline has a columnar path and the file gives every field it
+    /// needs as a vector, else as records.
+    /// </summary>
+    private async Task<RowGroupRead> LoadRowGroupAsync(ParquetReader reader, FileSplit split, int group, long firstRow,
+        ParquetReadOptions options, CancellationToken cancellationToken)
+    {
+        if (columnar is null)
+        {
+            return new RowGroupRead(await reader.ReadRowGroupAsync(group, options, cancellationToken), null);
+        }
+
+        var vectors = await reader.ReadColumnVectorsAsync(group, layout.FileSchema, columnar, cancellationToken);
+        if (reader.Metadata.RowGroups[group].NumRows == 0 || vectors.Any(v => v is null))
+        {
+            return new RowGroupRead(await reader.ReadRowGroupAsync(group, options, cancellationToken), null);
+        }
+
+        var path = split.File.Path;
+        var columns = new Dictionary<string, ColumnVector>(StringComparer.Ordinal);
+        for (var i = 0; i < columnar.Count; i++)
+        {
+            columns[columnar[i]] = vectors[i]!;
+        }
+
+        var rows = (int)reader.Metadata.RowGroups[group].NumRows;
+        return new RowGroupRead(null, new RecordBatch(new ColumnarBatch(layout.OutputSchema, rows, columns, SourcePosition.InFile(path, firstRow),
+            async token =>
+            {
+                // Rare (a row for the dead letters, a shape the vectors do not cover): read the row group again, every column.
+                await using var again = await ParquetReader.OpenAsync(await OpenSeekableAsync(split, token), path, leaveOpen: false, token);
+                var records = await again.ReadRowGroupAsync(group, options, token);
+                return Batch(path, records, 0, records.Count, firstRow, split.File.PartitionValues);
+            })));
+    }
+
+    /// <summary>A row group read as records or as one columnar batch.</summary>
+    private sealed record RowGroupRead(IReadOnlyList<GenericRecord>? Records, RecordBatch? Columnar);
 
     /// <summary>A batch of records <paramref name="offset"/>..+<paramref name="length"/> in the run's schema, positioned at file rows from <paramref name="firstRow"/>.</summary>
     private RecordBatch Batch(string path, IReadOnlyList<GenericRecord> records, int offset, int length, long firstRow, IReadOnlyList<string> partitionValues)

@@ -175,7 +175,10 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
         }
     }
 
-    /// <summary>Every data file under <paramref name="location"/>; names starting with '_' or '.' (_SUCCESS, .crc) are markers, not data.</summary>
+    /// <summary>
+    /// Every data file under <paramref name="location"/>; names starting with '_' or '.' (_SUCCESS, .crc) are markers, not data,
+    /// and of archive files whose offset ranges overlap (a roll under way) one set without overlaps (<see cref="ArchiveFiles"/>).
+    /// </summary>
     private async Task<List<LakeObject>> ListAsync(string location, CancellationToken cancellationToken)
     {
         var prefix = Normalize(location);
@@ -189,7 +192,7 @@ public sealed class BatchSourceResolver(ILakeStorage lake, CatalogStore? catalog
         }
         while (token is not null);
 
-        return files;
+        return ArchiveFiles.WithoutOverlaps(files);
     }
 
     private static PartitionExpression? Parse(string? where, IReadOnlyList<Column> keys)

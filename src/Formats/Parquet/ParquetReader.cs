@@ -275,6 +275,38 @@ public sealed class ParquetReader : IAsyncDisposable
     }
 
     /// <summary>
+    /// Reads the named top-level fields of one row group as typed vectors, decoding only their columns; the records are
+    /// read as <paramref name="schema"/> (the file's columns bound by name, as <see cref="ReadRowGroupAsync(int, ParquetReadOptions?, CancellationToken)"/>
+    /// binds them). A field the file cannot give as a vector (nested, plain-encoded strings, values out of range) is null:
+    /// read that row group as records then.
+    /// </summary>
+    public async Task<ColumnVector?[]> ReadColumnVectorsAsync(int rowGroup, RecordSchema schema, IReadOnlyList<string> fields,
+        CancellationToken cancellationToken = default)
+    {
+        var binding = Bind(schema);
+        var rows = Metadata.RowGroups[rowGroup].NumRows;
+        var record = (RecordSchema)binding.Schema;
+        var children = fields.Select(name => record.GetField(name) is { } field ? binding.Children[field.Position] : null).ToList();
+        var result = new ColumnVector?[fields.Count];
+        if (rows is > int.MaxValue or < 0)
+        {
+            return result;
+        }
+
+        var wanted = children.Where(c => c is { Columns.Length: 1 }).Select(c => c!.Columns[0]).Distinct().ToList();
+        var columns = await ReadColumnsAsync(rowGroup, wanted, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (children[i] is { Columns.Length: 1 } child && columns[child.Columns[0]] is { } column)
+            {
+                result[i] = ColumnVectorReader.Read(child, column, (int)rows);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Reads and decodes the given columns (indexes into <see cref="ParquetSchema"/>.Columns) of one row group;
     /// the result is indexed by column, with <c>null</c> for columns not asked for.
     /// </summary>

@@ -207,6 +207,7 @@ public static class BackfillCommand
         Row("Splits", summary.Splits.ToString(invariant));
         Row("Rows read", summary.RowsRead.ToString("N0", invariant));
         Row("Row groups skipped", summary.RowGroupsSkipped.ToString(invariant));
+        Row("Rows aggregated columnar", summary.RowsColumnar.ToString("N0", invariant));
         Row("Dead letters", summary.DeadLetters.ToString(invariant));
         Row("Rows written / carried over", $"{summary.RowsWritten:N0} / {summary.RowsCarriedOver:N0}");
         Row("Generation", summary.Generation?.ToString(invariant) ?? "-");

@@ -145,7 +145,7 @@ public static class JobsCommand
                 if (await cli.Store.StopRunAsync(job, id, ct) is { } error)
                 {
                     failed++;
-                    await Console.Error.WriteLineAsync(error);
+                    await Console.Error.WriteLineAsync(error.Message);
                 }
                 else
                 {

@@ -80,9 +80,16 @@ public static class StatusCommand
 
     private static QueryResult Pipelines(IReadOnlyList<StoredPipelineStatus> statuses) => new(
         [new("pipeline", "text"), new("topic", "text"), new("output", "text"), new("partitions", "integer"), new("lag", "bigint"),
-         new("dead_letters", "bigint"), new("last_commit", "timestamptz")],
-        [.. statuses.Select(s => new object?[] { s.Pipeline, s.Topic, s.Output, s.Partitions.Count, s.Lag, s.DeadLetters, s.LastCommitAt })],
+         new("dead_letters", "bigint"), new("last_commit", "timestamptz"), new("processes", "integer"), new("records_per_s", "double precision"),
+         new("freshness_p50_ms", "bigint"), new("freshness_p99_ms", "bigint")],
+        [.. statuses.Select(s => new object?[]
+        {
+            s.Pipeline, s.Topic, s.Output, s.Partitions.Count, s.Lag, s.DeadLetters, s.LastCommitAt, s.Reported?.Processes ?? 0,
+            s.Reported is { } r ? Math.Round(r.RecordsPerSecond, 1) : null, Milliseconds(s.Reported?.FreshnessP50), Milliseconds(s.Reported?.FreshnessP99),
+        })],
         Truncated: false);
+
+    private static long? Milliseconds(double? seconds) => seconds is { } s ? (long)Math.Round(s * 1000) : null;
 
     private static QueryResult Partitions(StoredPipelineStatus status) => new(
         [new("pipeline", "text"), new("topic", "text"), new("partition", "integer"), new("position", "bigint"), new("high", "bigint"),

@@ -13,11 +13,13 @@ internal sealed class BatchJobExecutor(JobEnvironment environment) : IJobExecuto
             spec = spec with { Source = spec.Source with { Batch = batch with { Bookmarks = bookmarks } } };
         }
 
+        await JobBookmarks.AdoptAsync(context.Store, environment.Postgres, context.Job.Name!, spec.Name, cancellationToken);
         await context.LogAsync($"backfill of pipeline {spec.Name}" + (context.Arguments[JobArguments.Where] is { } w ? $" where {w}" : ""));
         var runner = new BackfillRunner(environment.Postgres, environment.Lake.Storage, environment.Catalog);
         var summary = await runner.RunAsync(spec, new BackfillOptions
             {
                 Where = context.Arguments[JobArguments.Where], Schema = schema, Watermark = context.Arguments.WatermarkTime,
+                BookmarkKey = JobBookmarks.KeyOf(context.Job.Name!),
             },
             new ProgressReporter(context), cancellationToken);
         context.Report(summary.RowsRead, summary.RowsWritten, summary.DeadLetters);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using Streams.Batch.Bookmarks;
 using Streams.Catalog;
 using Streams.Jobs.Model;
@@ -7,19 +8,45 @@ using Streams.Jobs.Store;
 namespace Streams.Jobs.Runs;
 
 /// <summary>
-/// A job's bookmark (Glue <c>JobBookmarkEntry</c>) over the batch layer's bookmarks of the job's pipeline: the files the
-/// last successful incremental run read, which the next run skips unless they changed.
+/// A job's bookmark (Glue <c>JobBookmarkEntry</c>) over the batch layer's bookmarks, kept per job as in Glue (two jobs on
+/// one spec each have their own; <c>streams backfill</c> keeps the pipeline's): the files the last successful
+/// incremental run read, which the next run skips unless they changed.
 /// </summary>
 public sealed class JobBookmarks(JobStore store, JobEnvironment environment)
 {
+    /// <summary>The batch layer's bookmark key of a job (pipeline names have no colon, so keys of jobs and pipelines never meet).</summary>
+    public static string KeyOf(string jobName) => "job:" + jobName;
+
+    /// <summary>
+    /// Gives a job made before bookmarks were kept per job a copy of its pipeline's bookmark, once (see the jobs migrations).
+    /// </summary>
+    internal static async Task AdoptAsync(JobStore store, NpgsqlDataSource postgres, string jobName, string pipeline, CancellationToken cancellationToken)
+    {
+        if (!await store.MustAdoptBookmarkAsync(jobName, cancellationToken))
+        {
+            return;
+        }
+
+        await BatchMigrations.ApplyAsync(postgres, cancellationToken);
+        await new BookmarkStore(postgres).CopyAsync(pipeline, KeyOf(jobName), cancellationToken);
+        await store.BookmarkAdoptedAsync(jobName, cancellationToken);
+    }
+
+    /// <summary>Deletes a job's bookmark (with the job, so a new job of that name starts without one).</summary>
+    public async Task DeleteAsync(string jobName, CancellationToken cancellationToken = default)
+    {
+        await BatchMigrations.ApplyAsync(environment.Postgres, cancellationToken);
+        await new BookmarkStore(environment.Postgres).ResetAsync(KeyOf(jobName), cancellationToken);
+    }
+
     /// <summary>The bookmark of <paramref name="jobName"/>.</summary>
     /// <exception cref="EntityNotFoundException">No such job, or it has no bookmark yet.</exception>
     public async Task<JobBookmarkEntry> GetAsync(string jobName, CancellationToken cancellationToken = default)
     {
-        var (pipeline, bookmarks) = await LoadAsync(jobName, cancellationToken);
+        var bookmarks = await LoadAsync(jobName, cancellationToken);
         if (bookmarks.Count == 0)
         {
-            throw new EntityNotFoundException($"Continuation for job {jobName} not found: no run of it has saved a bookmark (pipeline {pipeline}).");
+            throw new EntityNotFoundException($"Continuation for job {jobName} not found: no run of it has saved a bookmark.");
         }
 
         return await EntryAsync(jobName, bookmarks, cancellationToken);
@@ -29,31 +56,35 @@ public sealed class JobBookmarks(JobStore store, JobEnvironment environment)
     /// <exception cref="EntityNotFoundException">No such job.</exception>
     public async Task<JobBookmarkEntry> ResetAsync(string jobName, CancellationToken cancellationToken = default)
     {
-        var (pipeline, bookmarks) = await LoadAsync(jobName, cancellationToken);
+        var bookmarks = await LoadAsync(jobName, cancellationToken);
         var entry = await EntryAsync(jobName, bookmarks, cancellationToken);
-        await new BookmarkStore(environment.Postgres).ResetAsync(pipeline, cancellationToken);
+        await new BookmarkStore(environment.Postgres).ResetAsync(KeyOf(jobName), cancellationToken);
         return entry;
     }
 
-    private async Task<(string Pipeline, IReadOnlyDictionary<string, FileBookmark> Bookmarks)> LoadAsync(string jobName, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, FileBookmark>> LoadAsync(string jobName, CancellationToken cancellationToken)
     {
         var job = await store.GetJobAsync(jobName, cancellationToken);
-        // The spec may name parameters only a run gives (${name}): read it with the latest run's arguments.
-        var latest = (await store.GetRunsAsync(jobName, 0, 1, cancellationToken)).Items.FirstOrDefault();
-        var context = new JobRunContext(job, new JobRun { Id = "", JobName = jobName, JobRunState = JobRunStates.Succeeded },
-            new JobArguments(job, latest?.Arguments), store);
-        string pipeline;
-        try
+        await BatchMigrations.ApplyAsync(environment.Postgres, cancellationToken);
+        if (await store.MustAdoptBookmarkAsync(jobName, cancellationToken))
         {
-            pipeline = (await JobScript.LoadAsync(context, environment.Lake, cancellationToken)).Spec.Name;
-        }
-        catch (Exception e) when (e is JobRunException or Pipelines.Specs.PipelineSpecException)
-        {
-            throw new InvalidInputException($"Job {jobName}: {e.Message}");
+            // Only a job from before per-job bookmarks needs its spec here, for the name of the pipeline whose bookmark it adopts.
+            // The spec may name parameters only a run gives (${name}): read it with the latest run's arguments.
+            var latest = (await store.GetRunsAsync(jobName, 0, 1, cancellationToken)).Items.FirstOrDefault();
+            string pipeline;
+            try
+            {
+                pipeline = (await JobScript.LoadAsync(job, latest?.Arguments, store, environment.Lake, cancellationToken)).Spec.Name;
+            }
+            catch (Exception e) when (e is JobRunException or Pipelines.Specs.PipelineSpecException)
+            {
+                throw new InvalidInputException($"Job {jobName}: {e.Message}");
+            }
+
+            await AdoptAsync(store, environment.Postgres, jobName, pipeline, cancellationToken);
         }
 
-        await BatchMigrations.ApplyAsync(environment.Postgres, cancellationToken);
-        return (pipeline, await new BookmarkStore(environment.Postgres).LoadAsync(pipeline, cancellationToken));
+        return await new BookmarkStore(environment.Postgres).LoadAsync(KeyOf(jobName), cancellationToken);
     }
 
     private async Task<JobBookmarkEntry> EntryAsync(string jobName, IReadOnlyDictionary<string, FileBookmark> bookmarks, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ internal sealed class JobRunContext(Job job, JobRun run, JobArguments arguments,
 
     public JobArguments Arguments { get; } = arguments;
 
+    /// <summary>The job store (the run's log, the job's bookmark state).</summary>
+    public JobStore Store { get; } = store;
+
     /// <summary>What the run has processed so far.</summary>
     public JobRunMetrics Metrics => new(Interlocked.Read(ref _recordsIn), Interlocked.Read(ref _recordsOut), Interlocked.Read(ref _deadLetters));
 
@@ -28,5 +31,5 @@ internal sealed class JobRunContext(Job job, JobRun run, JobArguments arguments,
     }
 
     /// <summary>Appends a line to the run's log (kept in PostgreSQL, so it survives the host).</summary>
-    public Task LogAsync(string message) => store.AppendLogAsync(Run.Id, message, CancellationToken.None);
+    public Task LogAsync(string message) => Store.AppendLogAsync(Run.Id, message, CancellationToken.None);
 }

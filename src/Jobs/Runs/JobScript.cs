@@ -1,6 +1,7 @@
 using Streams.Catalog.Storage;
 using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
+using Streams.Jobs.Model;
 using Streams.Pipelines.Specs;
 
 namespace Streams.Jobs.Runs;
@@ -8,6 +9,13 @@ namespace Streams.Jobs.Runs;
 /// <summary>A job's <c>Command.ScriptLocation</c>: a pipeline spec on the host's file system or in the lake, with the run's <c>${name}</c> arguments in.</summary>
 internal static class JobScript
 {
+    /// <summary>Loads a job's spec outside a run (for its bookmark or an EVENT trigger), with <paramref name="arguments"/> over its defaults.</summary>
+    /// <exception cref="JobRunException">The script cannot be read, or names a parameter the arguments lack.</exception>
+    public static Task<(PipelineSpec Spec, RecordSchema? Schema)> LoadAsync(Job job, IReadOnlyDictionary<string, string>? arguments, Store.JobStore store,
+        LakeStorageProvider lake, CancellationToken cancellationToken) =>
+        LoadAsync(new JobRunContext(job, new JobRun { Id = "", JobName = job.Name!, JobRunState = JobRunStates.Succeeded }, new JobArguments(job, arguments), store),
+            lake, cancellationToken);
+
     /// <summary>Loads and parses the spec, and the Avro schema file it names, if any.</summary>
     /// <exception cref="JobRunException">The script cannot be read, or names a parameter the run lacks.</exception>
     public static async Task<(PipelineSpec Spec, RecordSchema? Schema)> LoadAsync(JobRunContext context, LakeStorageProvider lake,

@@ -12,6 +12,8 @@ internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExe
         var streaming = environment.Streaming ?? throw new JobRunException(
             "This host has no Kafka for a streaming job: set Streams:Kafka:BootstrapServers (STREAMS__KAFKA__BOOTSTRAPSERVERS), or run `streams dev`.");
         var (spec, _) = await JobScript.LoadAsync(context, environment.Lake, cancellationToken);
+        // A run taken over from a dead host goes on counting from what that host last reported.
+        var carried = context.Metrics;
         var registry = streaming.Registry();
         try
         {
@@ -33,14 +35,14 @@ internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExe
                 while (!layer.Completion.IsCompleted && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.WhenAny(layer.Completion, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
-                    context.Report(layer.Metrics.RecordsIn, layer.Metrics.RowsOut, layer.Metrics.DeadLetters);
+                    Report(context, carried, layer.Metrics);
                 }
             }
             finally
             {
                 // Streamiz commits every task on close: the pending micro-batches are written first.
                 await layer.DisposeAsync();
-                context.Report(layer.Metrics.RecordsIn, layer.Metrics.RowsOut, layer.Metrics.DeadLetters);
+                Report(context, carried, layer.Metrics);
             }
 
             if (layer.Completion.IsFaulted)
@@ -48,11 +50,16 @@ internal sealed class StreamingJobExecutor(JobEnvironment environment) : IJobExe
                 throw new JobRunException(layer.Completion.Exception!.InnerException!.Message, layer.Completion.Exception.InnerException);
             }
 
-            await context.LogAsync($"speed layer stopped: {layer.Metrics.RecordsIn} records in, {layer.Metrics.RowsOut} rows out, {layer.Metrics.DeadLetters} dead letters");
+            var total = context.Metrics;
+            await context.LogAsync($"speed layer stopped: {total.RecordsIn} records in, {total.RecordsOut} rows out, {total.DeadLetters} dead letters" +
+                                   (carried.RecordsIn > 0 ? $" ({layer.Metrics.RecordsIn} records in on this host)" : ""));
         }
         finally
         {
             (registry as IDisposable)?.Dispose();
         }
     }
+
+    private static void Report(JobRunContext context, Model.JobRunMetrics carried, SpeedLayerMetrics layer) =>
+        context.Report(carried.RecordsIn + layer.RecordsIn, carried.RecordsOut + layer.RowsOut, carried.DeadLetters + layer.DeadLetters);
 }

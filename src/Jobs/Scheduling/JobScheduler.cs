@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -13,7 +14,8 @@ namespace Streams.Jobs.Scheduling;
 
 /// <summary>
 /// The trigger scheduler of one host. Each tick it fires the <c>SCHEDULED</c> triggers whose cron times passed since the
-/// last tick and the <c>CONDITIONAL</c> triggers whose watched jobs and crawlers reached the wanted states, and completes
+/// last tick, the <c>CONDITIONAL</c> triggers whose watched jobs and crawlers reached the wanted states and the
+/// <c>EVENT</c> triggers with a batch of new lake files due (<see cref="LakeEvents"/>), and completes
 /// workflow runs with nothing left to do. Every firing is a row in <c>jobs.firings</c>, inserted in the transaction
 /// that queues its runs, so with several hosts on one database each firing runs once. The clock is a
 /// <see cref="TimeProvider"/>, so tests drive firings without waiting for them.
@@ -27,12 +29,17 @@ public sealed partial class JobScheduler
     private readonly CatalogStore? _catalog;
     private readonly CrawlerService? _crawlers;
     private readonly ILogger _logger;
+    private readonly LakeEvents? _events;
     private readonly SemaphoreSlim _wake = new(0);
 
-    /// <summary>Creates the scheduler of this host; <paramref name="crawlers"/> runs crawler actions and conditions.</summary>
+    /// <summary>
+    /// Creates the scheduler of this host; <paramref name="crawlers"/> runs crawler actions and conditions,
+    /// <paramref name="environment"/> gives EVENT triggers the lake they watch (without it they never fire).
+    /// </summary>
     public JobScheduler(JobStore store, JobRunner runner, JobsOptions options, TimeProvider? clock = null, CatalogStore? catalog = null,
-        CrawlerService? crawlers = null, ILogger<JobScheduler>? logger = null)
+        CrawlerService? crawlers = null, ILogger<JobScheduler>? logger = null, JobEnvironment? environment = null)
     {
+        _events = environment is null ? null : new LakeEvents(store, environment);
         _store = store;
         _runner = runner;
         _options = options;
@@ -113,9 +120,12 @@ public sealed partial class JobScheduler
                     case TriggerTypes.Conditional:
                         await EvaluateAsync(trigger, activatedOn, null, cancellationToken);
                         break;
+                    case TriggerTypes.Event when _events is not null:
+                        await FireEventsAsync(trigger, activatedOn, to, cancellationToken);
+                        break;
                 }
             }
-            catch (CatalogException e)
+            catch (Exception e) when (e is CatalogException or JobRunException or Batch.Sources.BatchSourceException or Pipelines.Specs.PipelineSpecException)
             {
                 LogTriggerFailed(_logger, e, trigger.Name!);
             }
@@ -168,11 +178,30 @@ public sealed partial class JobScheduler
     }
 
     /// <summary>
+    /// Fires an EVENT trigger whose batch of new files is due: its runs get the files as <see cref="LakeEvents.FilesArgument"/>,
+    /// and the firing (keyed by its first file, so each batch fires once across hosts) consumes them in its transaction.
+    /// </summary>
+    private async Task FireEventsAsync(Trigger trigger, DateTimeOffset activatedOn, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await _events!.DueAsync(trigger, activatedOn, now, cancellationToken) is not { } files)
+        {
+            return;
+        }
+
+        var key = $"event:{files[0].Sequence}";
+        await FireAsync(trigger, key, null, cancellationToken,
+            arguments: new Dictionary<string, string>(StringComparer.Ordinal) { [LakeEvents.FilesArgument] = JsonSerializer.Serialize(files.Select(f => f.Path)) },
+            inTransaction: (connection, ct) => JobStore.ConsumeEventFilesAsync(connection, trigger.Name!, key, files, ct));
+    }
+
+    /// <summary>
     /// Fires <paramref name="trigger"/> once for <paramref name="fireKey"/>: queues its job actions (a trigger of a workflow
-    /// outside a workflow run starts one) and starts its crawlers. False when another host fired it first.
+    /// outside a workflow run starts one) with <paramref name="arguments"/> over each action's, runs
+    /// <paramref name="inTransaction"/> in the firing's transaction, and starts its crawlers. False when another host fired it first.
     /// </summary>
     internal async Task<bool> FireAsync(Trigger trigger, string fireKey, string? workflowRunId, CancellationToken cancellationToken,
-        Dictionary<string, string>? runProperties = null)
+        Dictionary<string, string>? runProperties = null, Dictionary<string, string>? arguments = null,
+        Func<NpgsqlConnection, CancellationToken, Task>? inTransaction = null)
     {
         var crawlers = new List<string>();
         var fired = await _store.FireAsync(trigger.Name!, fireKey, _runner.HostId, async (connection, transaction, ct) =>
@@ -187,7 +216,8 @@ public sealed partial class JobScheduler
             {
                 if (action.JobName is { } job)
                 {
-                    await StartJobAsync(connection, transaction, job, action, trigger.Name!, workflowRun, ct);
+                    var given = arguments is null ? action : action with { Arguments = new Dictionary<string, string>([.. action.Arguments ?? [], .. arguments]) };
+                    await StartJobAsync(connection, transaction, job, given, trigger.Name!, workflowRun, ct);
                 }
                 else if (action.CrawlerName is { } crawler)
                 {
@@ -197,6 +227,11 @@ public sealed partial class JobScheduler
                         await JobStore.AddWorkflowCrawlAsync(connection, workflowRun, crawler, ct);
                     }
                 }
+            }
+
+            if (inTransaction is not null)
+            {
+                await inTransaction(connection, ct);
             }
         }, cancellationToken);
         if (!fired)
@@ -343,7 +378,6 @@ public sealed partial class JobScheduler
         }
     }
 
-    /// <summary>A workflow run is complete when every run and crawl it started has ended and no trigger of it started more.</summary>
     /// <summary>The running workflow runs with no job run or crawl still going (nor a failed run with attempts left).</summary>
     private async Task<HashSet<string>> IdleWorkflowRunsAsync(CancellationToken cancellationToken)
     {

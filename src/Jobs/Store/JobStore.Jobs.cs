@@ -63,6 +63,20 @@ public sealed partial class JobStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>Whether the job was made before bookmarks were kept per job and has not adopted its pipeline's yet.</summary>
+    internal async Task<bool> MustAdoptBookmarkAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT NOT bookmark_adopted FROM jobs.jobs WHERE name = $1", name);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>Records that the job has its own bookmark.</summary>
+    internal async Task BookmarkAdoptedAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command("UPDATE jobs.jobs SET bookmark_adopted = true WHERE name = $1", name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private const string JobColumns = "definition::text, created_on, modified_on";
 
     private static Job ReadJob(NpgsqlDataReader r) =>

@@ -97,8 +97,8 @@ public sealed partial class JobStore
     /// <summary>
     /// Asks a run to stop: a queued run stops at once, one executing becomes <c>STOPPING</c> until its host stops it.
     /// </summary>
-    /// <returns>Null when the stop was submitted, else the reason it was not.</returns>
-    public async Task<string?> StopRunAsync(string jobName, string runId, CancellationToken cancellationToken = default)
+    /// <returns>Null when the stop was submitted, else the Glue error code and the reason it was not.</returns>
+    public async Task<(string Code, string Message)?> StopRunAsync(string jobName, string runId, CancellationToken cancellationToken = default)
     {
         await using var command = Command("""
             WITH queued AS (
@@ -117,7 +117,9 @@ public sealed partial class JobStore
             return null;
         }
 
-        return reader.IsDBNull(1) ? $"Job run {runId} of job {jobName} not found." : $"Job run {runId} is {reader.GetString(1)}: only STARTING and RUNNING runs can be stopped.";
+        return reader.IsDBNull(1)
+            ? ("EntityNotFoundException", $"Job run {runId} of job {jobName} not found.")
+            : ("InvalidInputException", $"Job run {runId} is {reader.GetString(1)}: only STARTING and RUNNING runs can be stopped.");
     }
 
     /// <summary>

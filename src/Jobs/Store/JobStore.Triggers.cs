@@ -85,7 +85,10 @@ public sealed partial class JobStore
     /// <summary>Deletes a trigger; true if it existed.</summary>
     public async Task<bool> DeleteTriggerAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var command = Command("WITH firings AS (DELETE FROM jobs.firings WHERE trigger_name = $1) DELETE FROM jobs.triggers WHERE name = $1",
+        await using var command = Command("""
+            WITH firings AS (DELETE FROM jobs.firings WHERE trigger_name = $1), events AS (DELETE FROM jobs.event_files WHERE trigger_name = $1)
+            DELETE FROM jobs.triggers WHERE name = $1
+            """,
             CheckName(name, "Trigger"));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }

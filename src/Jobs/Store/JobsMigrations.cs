@@ -89,6 +89,27 @@ public static class JobsMigrations
             PRIMARY KEY (workflow_run_id, crawler_name)
         );
         """,
+        // Bookmarks were kept per pipeline, so jobs on one spec shared one; now each job has its own. A job made before
+        // keeps its pipeline's bookmark: it adopts a copy the first time it runs or its bookmark is read (which needs its
+        // spec, hence not in SQL here). Jobs made from now on have nothing to adopt.
+        """
+        ALTER TABLE jobs.jobs ADD COLUMN bookmark_adopted boolean NOT NULL DEFAULT false;
+        ALTER TABLE jobs.jobs ALTER COLUMN bookmark_adopted SET DEFAULT true;
+        """,
+        // The new files an EVENT trigger has seen (a rewritten file is new again: its entity tag changed); fired_key names
+        // the firing that consumed the file, in the transaction that queued its runs.
+        """
+        CREATE TABLE jobs.event_files (
+            seq bigserial UNIQUE,
+            trigger_name text NOT NULL,
+            path text NOT NULL,
+            etag text NOT NULL,
+            seen_on timestamptz NOT NULL,
+            fired_key text,
+            PRIMARY KEY (trigger_name, path, etag)
+        );
+        CREATE INDEX ON jobs.event_files (trigger_name, seq) WHERE fired_key IS NULL;
+        """,
     ];
 
     private static readonly MigrationSet Set = new("jobs", Steps);

@@ -26,6 +26,13 @@ internal sealed class AverageAccumulator : Accumulator
         _count++;
     }
 
+    /// <summary>The columnar path's typed add: the same state change as Add with the boxed number.</summary>
+    public void AddDouble(double value)
+    {
+        _sum += value;
+        _count++;
+    }
+
     public override void Write(object?[] row, int offset)
     {
         row[offset] = _count == 0 ? null : _sum / _count;

@@ -12,5 +12,8 @@ internal sealed class CountAccumulator(bool rows) : Accumulator
         }
     }
 
+    /// <summary>Counts <paramref name="rows"/> rows (or non-null values) at once: the columnar path.</summary>
+    public void AddCount(long rows) => _count += rows;
+
     public override void Write(object?[] row, int offset) => row[offset] = _count;
 }

@@ -43,6 +43,31 @@ internal sealed class SumAccumulator(int decimalScale) : Accumulator
         _any = true;
     }
 
+    // The columnar path's typed adds: the same state changes as Add with the boxed value.
+    public void AddLong(long value)
+    {
+        _long = checked(_long + value);
+        _type = SchemaType.Long;
+        _any = true;
+    }
+
+    public void AddDouble(double value)
+    {
+        _double += value;
+        _type = SchemaType.Double;
+        _any = true;
+    }
+
+    public void AddDecimal(decimal value)
+    {
+        _decimal += value;
+        _type = SchemaType.Bytes;
+        _any = true;
+    }
+
+    /// <summary>How far the long sum is from overflowing, for the columnar path's check before it adds a batch.</summary>
+    public long LongMagnitude => _long == long.MinValue ? long.MaxValue : Math.Abs(_long);
+
     public override void Write(object?[] row, int offset) => row[offset] = !_any ? null : _type switch
     {
         SchemaType.Long => _long,

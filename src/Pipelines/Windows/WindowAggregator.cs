@@ -18,7 +18,7 @@ namespace Streams.Pipelines.Windows;
 /// (the speed layer): the batch layer recomputes from the full history, which is how late data is
 /// eventually counted.
 /// </remarks>
-public sealed class WindowAggregator
+public sealed partial class WindowAggregator
 {
     private readonly WindowSpec _window;
     private readonly AggregateSpec _aggregate;

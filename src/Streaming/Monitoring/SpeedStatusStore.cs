@@ -28,7 +28,21 @@ public static class SpeedStatusStore
         """,
         // The spec the pipeline started with, so the console can show and draw a pipeline any process runs.
         $"ALTER TABLE {Schema}.pipelines ADD COLUMN spec text, ADD COLUMN schema_file text;",
+        // What each running process measures and only it can (freshness, records/s), so every reader sees it.
+        $"""
+        CREATE TABLE {Schema}.processes (
+            pipeline text NOT NULL,
+            process text NOT NULL,
+            records_per_second double precision NOT NULL,
+            freshness_p50 double precision,
+            freshness_p99 double precision,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (pipeline, process));
+        """,
     ]);
+
+    /// <summary>How long a process's report counts: a few of its reporting intervals, so one that stopped without saying so drops out.</summary>
+    public static readonly TimeSpan ReportLifetime = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Records that <paramref name="pipeline"/> streams <paramref name="topic"/> into <paramref name="output"/> (applying the schema first),
@@ -49,6 +63,61 @@ public static class SpeedStatusStore
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)spec ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)schemaFile ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Stores what <paramref name="process"/> measures of <paramref name="pipeline"/> now (freshness in seconds), replacing its last report.</summary>
+    public static async Task ReportAsync(NpgsqlDataSource dataSource, string pipeline, string process, double recordsPerSecond, double? freshnessP50,
+        double? freshnessP99, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO {Schema}.processes (pipeline, process, records_per_second, freshness_p50, freshness_p99) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (pipeline, process) DO UPDATE SET records_per_second = excluded.records_per_second,
+                freshness_p50 = excluded.freshness_p50, freshness_p99 = excluded.freshness_p99, updated_at = now()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        command.Parameters.Add(new NpgsqlParameter { Value = process });
+        command.Parameters.Add(new NpgsqlParameter { Value = recordsPerSecond });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)freshnessP50 ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)freshnessP99 ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Removes <paramref name="process"/>'s report of <paramref name="pipeline"/> (it stopped running it).</summary>
+    public static async Task RemoveReportAsync(NpgsqlDataSource dataSource, string pipeline, string process, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"DELETE FROM {Schema}.processes WHERE pipeline = $1 AND process = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = pipeline });
+        command.Parameters.Add(new NpgsqlParameter { Value = process });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What the processes running each pipeline reported within <see cref="ReportLifetime"/>: records/s summed over them, and the
+    /// worst process's freshness p50 and p99 (quantiles of separate processes do not combine into one).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, ReportedMeasures>> ReportedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        var reported = new Dictionary<string, ReportedMeasures>(StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand($"""
+            SELECT pipeline, count(*)::int, sum(records_per_second), max(freshness_p50), max(freshness_p99)
+            FROM {Schema}.processes WHERE updated_at > now() - $1::interval GROUP BY pipeline
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = ReportLifetime });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reported[reader.GetString(0)] = new ReportedMeasures(reader.GetInt32(1), reader.GetDouble(2),
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetDouble(4));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // No pipeline has reported against this database (or it was made by a build without reports).
+        }
+
+        return reported;
     }
 
     /// <summary>The recorded pipelines, or <paramref name="pipeline"/> only, by name; none when no pipeline has ever started against this database.</summary>
@@ -93,6 +162,7 @@ public static class SpeedStatusStore
         TopicWatermarks? watermarks, CancellationToken cancellationToken = default)
     {
         var recorded = (await ListAsync(dataSource, pipeline, cancellationToken)).Select(p => (p.Name, p.Topic, p.Output)).ToList();
+        var reported = await ReportedAsync(dataSource, cancellationToken);
 
         IReadOnlyList<TopicListing>? listed = null;
         string? brokerError = null;
@@ -123,7 +193,10 @@ public static class SpeedStatusStore
                     : new PartitionStatus(p, next, null, null, 0, at);
             }).ToList();
             statuses.Add(new StoredPipelineStatus(name, topic, output, await DeadLetterCountAsync(dataSource, name, cancellationToken), partitions,
-                brokerError ?? (listed is not null && count is null ? $"topic '{topic}' does not exist on the broker" : null)));
+                brokerError ?? (listed is not null && count is null ? $"topic '{topic}' does not exist on the broker" : null))
+            {
+                Reported = reported.GetValueOrDefault(name),
+            });
         }
 
         return statuses;

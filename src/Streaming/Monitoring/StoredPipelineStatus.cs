@@ -13,6 +13,9 @@ namespace Streams.Streaming.Monitoring;
 public sealed record StoredPipelineStatus(string Pipeline, string Topic, string Output, long DeadLetters, IReadOnlyList<PartitionStatus> Partitions,
     string? BrokerError)
 {
+    /// <summary>What the processes running it reported within the last seconds, or null when none runs it (or none reported yet).</summary>
+    public ReportedMeasures? Reported { get; init; }
+
     /// <summary>The last commit of any partition (UTC), or null before any.</summary>
     public DateTime? LastCommitAt => Partitions.Max(p => p.LastCommitAt);
 

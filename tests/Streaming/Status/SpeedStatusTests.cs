@@ -81,7 +81,23 @@ public sealed partial class SpeedStatusTests : IAsyncLifetime
             reported["lastCommitAt"].Should().NotBeNull();
             reported["partitions"]!.AsArray().Select(p => p!["nextOffset"]!.GetValue<long>()).Sum()
                 .Should().Be(_producer.Produced, "each partition's next offset is its record count");
+
+            // What only the running process measures is in PostgreSQL too, for readers in other processes.
+            ReportedMeasures? measures = null;
+            // A report made before the first commit has no freshness yet; the next one, two seconds later, has.
+            while ((measures = (await SpeedStatusStore.ReportedAsync(_stack.DataSource)).GetValueOrDefault("sales")) is not { FreshnessP50: not null })
+            {
+                DateTime.UtcNow.Should().BeBefore(deadline.AddSeconds(30), "the layer reports every two seconds");
+                await Task.Delay(200);
+            }
+
+            measures.Processes.Should().Be(1);
+            measures.FreshnessP50.Should().BePositive();
+            measures.FreshnessP99.Should().BeGreaterThanOrEqualTo(measures.FreshnessP50!.Value);
+            (await SpeedStatusStore.ReadAsync(_stack.DataSource, "sales", null, null)).Single().Reported!.Processes.Should().Be(1);
         }
+
+        (await SpeedStatusStore.ReportedAsync(_stack.DataSource)).Should().NotContainKey("sales", "a stopped layer removes its report");
 
         (await http.GetStringAsync("/metrics")).Should().NotContain("pipeline=\"sales\"", "a stopped pipeline leaves the page");
         (await http.GetFromJsonAsync<JsonObject>("/api/status"))!["pipelines"]!.AsArray().Should().BeEmpty();
