@@ -47,7 +47,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
             return null!; // A null value is a Kafka tombstone, written as no bytes at all.
         }
 
-        var (id, writer, versionId) = TryGetKnown(data, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
+        var (id, writer, versionId) = TryGetKnown(data.Schema, context, out var known) ? known : await GetWriterAsync(data.Schema, context);
         return Encode(id, writer, versionId, data, context);
     }
 
@@ -60,12 +60,12 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
 
         // Once a schema's id is known the synchronous path encodes without touching a task.
-        return TryGetKnown(data, context, out var known)
+        return TryGetKnown(data.Schema, context, out var known)
             ? Encode(known.Id, known.Writer, known.VersionId, data, context)
             : SerializeAsync(data, context).GetAwaiter().GetResult();
     }
 
-    private bool TryGetKnown(GenericRecord data, SerializationContext context, out (int Id, AvroDatumWriter Writer, Guid VersionId) known)
+    private bool TryGetKnown(RecordSchema schema, SerializationContext context, out (int Id, AvroDatumWriter Writer, Guid VersionId) known)
     {
         if (_config.UseLatestVersion)
         {
@@ -74,16 +74,16 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
 
         var last = _last;
-        if (last is not null && ReferenceEquals(last.Schema, data.Schema) && last.Component == context.Component
+        if (last is not null && ReferenceEquals(last.Schema, schema) && last.Component == context.Component
             && string.Equals(last.Topic, context.Topic, StringComparison.Ordinal))
         {
             known = (last.Id, last.Writer, last.VersionId);
             return true;
         }
 
-        if (_writers.TryGetValue((context.Topic, context.Component, data.Schema), out known))
+        if (_writers.TryGetValue((context.Topic, context.Component, schema), out known))
         {
-            _last = new KnownWriter(context.Topic, context.Component, data.Schema, known.Id, known.Writer, known.VersionId);
+            _last = new KnownWriter(context.Topic, context.Component, schema, known.Id, known.Writer, known.VersionId);
             return true;
         }
 
@@ -137,10 +137,30 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(output);
-        var (id, writer, versionId) = TryGetKnown(data, context, out var known)
+        var (id, writer, versionId) = TryGetKnown(data.Schema, context, out var known)
             ? known
             : GetWriterAsync(data.Schema, context).GetAwaiter().GetResult();
         Encode(id, writer, versionId, data, context, output);
+    }
+
+    /// <summary>
+    /// Appends the message for a record of <paramref name="schema"/> already in Avro's binary encoding (<paramref name="body"/>,
+    /// for instance a datum of a container file written with that schema): the header <see cref="Serialize(GenericRecord,
+    /// SerializationContext, ByteBuffer)"/> writes for the schema, then the body as it is. The bytes are not checked against
+    /// the schema: the caller knows they are of it.
+    /// </summary>
+    /// <exception cref="SchemaSerdesException">The registry refused the schema or could not be reached.</exception>
+    public void SerializeEncoded(RecordSchema schema, ReadOnlySpan<byte> body, SerializationContext context, ByteBuffer output)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(output);
+        var (id, _, versionId) = TryGetKnown(schema, context, out var known)
+            ? known
+            : GetWriterAsync(schema, context).GetAwaiter().GetResult();
+        var start = output.Length;
+        var headerSize = WriteHeader(id, versionId, output);
+        output.Write(body);
+        Compress(start, headerSize, output);
     }
 
     private byte[] Encode(int id, AvroDatumWriter writer, Guid versionId, GenericRecord data, SerializationContext context)
@@ -154,9 +174,26 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 
     private void Encode(int id, AvroDatumWriter writer, Guid versionId, GenericRecord data, SerializationContext context, ByteBuffer output)
     {
+        var start = output.Length;
+        var headerSize = WriteHeader(id, versionId, output);
+        try
+        {
+            writer.Write(data, output);
+        }
+        catch (AvroValueException e)
+        {
+            output.Truncate(start);
+            throw new SchemaSerdesException($"The record does not fit schema {id}: {e.Message}", context, id, e);
+        }
+
+        Compress(start, headerSize, output);
+    }
+
+    /// <summary>Appends the wire format's header; returns its size.</summary>
+    private int WriteHeader(int id, Guid versionId, ByteBuffer output)
+    {
         var glue = _config.WireFormat == MessageWireFormat.Glue;
         var headerSize = glue ? GlueWireFormat.HeaderSize : WireFormat.HeaderSize;
-        var start = output.Length;
         if (glue)
         {
             GlueWireFormat.WriteHeader(output.GetSpan(headerSize), versionId,
@@ -168,17 +205,13 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
         }
 
         output.Advance(headerSize);
-        try
-        {
-            writer.Write(data, output);
-        }
-        catch (AvroValueException e)
-        {
-            output.Truncate(start);
-            throw new SchemaSerdesException($"The record does not fit schema {id}: {e.Message}", context, id, e);
-        }
+        return headerSize;
+    }
 
-        if (glue && _config.GlueZlib)
+    /// <summary>With Glue's zlib compression, replaces the body of the message from <paramref name="start"/> by its deflated form.</summary>
+    private void Compress(int start, int headerSize, ByteBuffer output)
+    {
+        if (_config.WireFormat == MessageWireFormat.Glue && _config.GlueZlib)
         {
             var deflated = Deflated(output.WrittenSpan[start..], headerSize);
             output.Truncate(start);

@@ -50,6 +50,15 @@ internal sealed class EncodedBatch(int pass) : IDisposable
         Messages.Add(new EncodedMessage(ordinal, valueStart, keyStart - valueStart, keyStart, keyLength));
     }
 
+    /// <summary>Adds record <paramref name="ordinal"/> of <paramref name="schema"/> from its Avro binary encoding, as it is; no key.</summary>
+    /// <exception cref="SchemaSerdesException">The registry refused the schema or could not be reached.</exception>
+    public void AddEncoded(RecordSchema schema, ReadOnlySpan<byte> body, long ordinal, AvroSerializer serializer, SerializationContext context)
+    {
+        var valueStart = Bytes.Length;
+        serializer.SerializeEncoded(schema, body, context, Bytes);
+        Messages.Add(new EncodedMessage(ordinal, valueStart, Bytes.Length - valueStart, Bytes.Length, -1));
+    }
+
     /// <inheritdoc />
     public void Dispose() => Bytes.Dispose();
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Streams.Formats;
+using Streams.Formats.Avro;
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Avro.Resolution;
 using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Json;
@@ -150,7 +152,7 @@ public sealed class FileProducer
 
         run.Report(force: true);
         return new ProducedFile(options.Topic, options.EffectiveSubject, schemaId, run.Delivered, run.Bytes, run.Rejected, run.FailedCount,
-            run.FirstFailure, run.Pass, run.Clock.Elapsed);
+            run.FirstFailure, run.Pass, run.Clock.Elapsed) { AvroPassthrough = run.Passthrough is true };
     }
 
     /// <summary>Discards the batches not sent once the encoder stopped: waits for it, keeping its failure (if not a cancellation) in the task.</summary>
@@ -207,6 +209,32 @@ public sealed class FileProducer
             FileName = path,
             OnBadRecord = e => batch.Rejected.Add(new RejectedRecord(path, Position(e), Reason(e))),
         };
+        if (run.Passthrough is not false && format is AvroRecordFileFormat)
+        {
+            AvroFileReader avro;
+            try
+            {
+                avro = await AvroFileReader.OpenAsync(stream, run.Schema, path, leaveOpen: true, cancellationToken);
+            }
+            catch (Exception e) when (e is RecordFileException or SchemaResolutionException)
+            {
+                batch.Dispose();
+                throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
+            }
+
+            await using (avro)
+            {
+                // A key needs a field's value decoded: those runs take the decoding path.
+                run.Passthrough ??= run.KeyField is null && avro.IsEncodedAs(run.Schema);
+                if (run.Passthrough is true)
+                {
+                    return await PassThroughAsync(avro, stream, batch, run, pass, serializer, output, cancellationToken);
+                }
+            }
+
+            stream.Position = 0;
+        }
+
         IRecordReader reader;
         try
         {
@@ -269,6 +297,65 @@ public sealed class FileProducer
                     await output.WriteAsync(batch, cancellationToken);
                     batch = new EncodedBatch(pass);
                 }
+            }
+        }
+        finally
+        {
+            batch?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One pass over an Avro file written with the schema the records are produced with: each record's bytes go as they are
+    /// behind the header, found by a pass that checks them as decoding would (<see cref="AvroFileReader.ReadEncodedBlockAsync"/>),
+    /// so a corrupt block stops the pass where the decoding path stops. Returns the records read.
+    /// </summary>
+    private static async Task<long> PassThroughAsync(AvroFileReader reader, FileStream stream, EncodedBatch? batch, Run run, int pass,
+        AvroSerializer serializer, ChannelWriter<EncodedBatch> output, CancellationToken cancellationToken)
+    {
+        var path = run.Options.FilePath;
+        var length = Math.Max(1, stream.Length);
+        var context = new SerializationContext(MessageComponentType.Value, run.Options.Topic);
+        long ordinal = 0;
+        try
+        {
+            while (true)
+            {
+                AvroEncodedBlock? block;
+                try
+                {
+                    block = await reader.ReadEncodedBlockAsync(cancellationToken);
+                }
+                catch (RecordFileException e)
+                {
+                    batch!.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                    block = null;
+                }
+
+                if (block is null)
+                {
+                    batch!.Fraction = 1;
+                    await output.WriteAsync(batch, cancellationToken);
+                    batch = null;
+                    return ordinal;
+                }
+
+                for (var i = 0; i < block.Count; i++)
+                {
+                    ordinal++;
+                    try
+                    {
+                        batch!.AddEncoded(run.Schema, block.Record(i), ordinal, serializer, context);
+                    }
+                    catch (SchemaSerdesException e)
+                    {
+                        batch!.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                    }
+                }
+
+                batch!.Fraction = (double)stream.Position / length;
+                await output.WriteAsync(batch, cancellationToken);
+                batch = new EncodedBatch(pass);
             }
         }
         finally
@@ -487,6 +574,9 @@ public sealed class FileProducer
         public int SchemaId => schemaId;
 
         public Field? KeyField => keyField;
+
+        /// <summary>Whether an Avro file's records go as they are encoded (<see cref="PassThroughAsync"/>); null until known.</summary>
+        public bool? Passthrough { get; set; }
 
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 

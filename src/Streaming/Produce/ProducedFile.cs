@@ -14,6 +14,12 @@ namespace Streams.Streaming.Produce;
 public sealed record ProducedFile(string Topic, string Subject, int SchemaId, long Records, long Bytes, long Rejected, long Failed,
     string? FirstFailure, int Passes, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// True when the file is Avro written with the schema produced with (same canonical form, no logical types) and no --key:
+    /// each record's bytes were sent as they are, not decoded and encoded again.
+    /// </summary>
+    public bool AvroPassthrough { get; init; }
+
     /// <summary>Acknowledged records per second.</summary>
     public double RecordsPerSecond => Elapsed.TotalSeconds > 0 ? Records / Elapsed.TotalSeconds : 0;
 }

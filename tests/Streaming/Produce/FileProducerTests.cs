@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Streams.Formats.Avro.Files;
 using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Model;
 using Streams.Registry.Serdes;
@@ -17,6 +18,14 @@ public sealed class FileProducerTests : IAsyncLifetime
     private const string Schema = """
         {"type":"record","name":"Click","namespace":"test","fields":[
           {"name":"id","type":"long"},{"name":"user","type":"string"},{"name":"note","type":["null","string"],"default":null}]}
+        """;
+
+    private const string RichSchema = """
+        {"type":"record","name":"Visit","namespace":"test","fields":[
+          {"name":"id","type":"long"},{"name":"user","type":"string"},{"name":"note","type":["null","string"],"default":null},
+          {"name":"colour","type":{"type":"enum","name":"Colour","symbols":["RED","BLUE"]}},
+          {"name":"counts","type":{"type":"array","items":"int"}},{"name":"scores","type":{"type":"map","values":"double"}},
+          {"name":"seen","type":"boolean"},{"name":"ratio","type":"float"}]}
         """;
 
     private SpeedStack _stack = null!;
@@ -116,7 +125,110 @@ public sealed class FileProducerTests : IAsyncLifetime
         rejected.Should().OnlyContain(r => r.File == file && r.Reason.Contains("timed out"));
     }
 
+    [Fact]
+    public async Task An_avro_file_of_the_produced_schema_goes_as_encoded_byte_for_byte_what_decoding_and_encoding_sends()
+    {
+        _stack.Kafka.CreateTopic("as-is", 3, 1);
+        _stack.Kafka.CreateTopic("decoded", 3, 1);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(RichSchema);
+        var records = Enumerable.Range(1, 3000).Select(i => RichRecord(schema, i)).ToList();
+        var file = await WriteAvroAsync("rich.avro", schema, records, AvroCodec.Deflate);
+        var schemaFile = Write("rich.avsc", RichSchema);
+
+        var asIs = await Producer().ProduceAsync(new FileProduceOptions { Topic = "as-is", FilePath = file, SchemaFile = schemaFile },
+            r => throw new InvalidOperationException(r.ToString()));
+        // A key needs the field's value: that run decodes each record and encodes it again.
+        var decoded = await Producer().ProduceAsync(
+            new FileProduceOptions { Topic = "decoded", FilePath = file, SchemaFile = schemaFile, KeyField = "user" },
+            r => throw new InvalidOperationException(r.ToString()));
+
+        asIs.AvroPassthrough.Should().BeTrue();
+        decoded.AvroPassthrough.Should().BeFalse();
+        asIs.Records.Should().Be(3000);
+        var serializer = new AvroSerializer(_stack.Registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var context = new SerializationContext(MessageComponentType.Value, "as-is");
+        var expected = records.Select(r => Convert.ToHexString(serializer.Serialize(r, context))).Order(StringComparer.Ordinal).ToList();
+        Read("as-is", 3000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
+        Read("decoded", 3000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
+        asIs.Bytes.Should().Be(expected.Sum(e => e.Length / 2));
+    }
+
+    [Fact]
+    public async Task An_avro_file_of_another_writer_schema_is_decoded_and_encoded_in_the_produced_one()
+    {
+        _stack.Kafka.CreateTopic("resolved", 1, 1);
+        // The same fields in another order: another canonical form, so other bytes for the same record.
+        var writerJson = """
+            {"type":"record","name":"Click","namespace":"test","fields":[
+              {"name":"user","type":"string"},{"name":"id","type":"long"},{"name":"note","type":["null","string"],"default":null}]}
+            """;
+        var writer = (RecordSchema)AvroSchemaParser.Parse(writerJson);
+        var file = await WriteAvroAsync("reordered.avro", writer,
+            Enumerable.Range(1, 50).Select(i => new GenericRecord(writer, [$"u{i}", (long)i, i % 3 == 0 ? null : "n"])).ToList(), AvroCodec.Null);
+        var rejected = new List<RejectedRecord>();
+
+        var produced = await Producer().ProduceAsync(Options("resolved", file), rejected.Add);
+
+        rejected.Should().BeEmpty();
+        produced.AvroPassthrough.Should().BeFalse();
+        var schema = (RecordSchema)AvroSchemaParser.Parse(Schema);
+        var serializer = new AvroSerializer(_stack.Registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var context = new SerializationContext(MessageComponentType.Value, "resolved");
+        Read("resolved", 50).Select(m => Convert.ToHexString(m.Value)).Should().Equal(Enumerable.Range(1, 50).Select(i =>
+            Convert.ToHexString(serializer.Serialize(new GenericRecord(schema, [(long)i, $"u{i}", i % 3 == 0 ? null : "n"]), context))));
+    }
+
+    [Fact]
+    public async Task A_corrupt_avro_block_stops_the_pass_as_encoded_where_and_as_decoding_stops_it()
+    {
+        _stack.Kafka.CreateTopic("corrupt-as-is", 1, 1);
+        _stack.Kafka.CreateTopic("corrupt-decoded", 1, 1);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(RichSchema);
+        var file = await WriteAvroAsync("corrupt.avro", schema, Enumerable.Range(1, 600).Select(i => RichRecord(schema, i)).ToList(),
+            AvroCodec.Null);
+        // Invalid UTF-8 in the user of record 590: a string the decoding path refuses, in the last block.
+        var bytes = await File.ReadAllBytesAsync(file);
+        var at = bytes.AsSpan().LastIndexOf("user-590"u8);
+        bytes[at] = 0xFF;
+        await File.WriteAllBytesAsync(file, bytes);
+        var schemaFile = Write("corrupt.avsc", RichSchema);
+        var asIsRejected = new List<RejectedRecord>();
+        var decodedRejected = new List<RejectedRecord>();
+
+        var asIs = await Producer().ProduceAsync(new FileProduceOptions { Topic = "corrupt-as-is", FilePath = file, SchemaFile = schemaFile },
+            asIsRejected.Add);
+        var decoded = await Producer().ProduceAsync(
+            new FileProduceOptions { Topic = "corrupt-decoded", FilePath = file, SchemaFile = schemaFile, KeyField = "user" }, decodedRejected.Add);
+
+        asIs.AvroPassthrough.Should().BeTrue();
+        decodedRejected.Should().ContainSingle().Which.Reason.Should().StartWith("reading stopped here: ").And.Contain("invalid UTF-8");
+        asIsRejected.Should().Equal(decodedRejected);
+        asIs.Records.Should().Be(decoded.Records).And.BeInRange(1, 589);
+    }
+
     private FileProducer Producer() => new(_stack.Clients, _stack.Registry);
+
+    private static GenericRecord RichRecord(RecordSchema schema, int i) => new(schema,
+    [
+        (long)i, $"user-{i}", i % 4 == 0 ? null : $"note é {i}", i % 3 == 0 ? "RED" : "BLUE",
+        Enumerable.Range(0, i % 5).Select(n => (object?)(n * i)).ToList(),
+        new Dictionary<string, object?> { ["a"] = (double)i / 3, ["b"] = -1.5 }, i % 2 == 0, (float)i / 7,
+    ]);
+
+    private async Task<string> WriteAvroAsync(string name, RecordSchema schema, List<GenericRecord> records, AvroCodec codec)
+    {
+        var path = Path.Combine(_directory, name);
+        // Small blocks: the file holds many, as large files do.
+        await using (var writer = AvroFileWriter.Create(path, schema, new AvroFileWriterOptions { Codec = codec, BlockSize = 4096 }))
+        {
+            foreach (var record in records)
+            {
+                await writer.WriteAsync(record);
+            }
+        }
+
+        return path;
+    }
 
     private FileProduceOptions Options(string topic, string file) =>
         new() { Topic = topic, FilePath = file, SchemaFile = Write(topic + ".avsc", Schema) };

@@ -186,7 +186,7 @@ public sealed class AvroDatumReader
     /// Reads a block count and rejects one the remaining bytes cannot hold (each item takes at least
     /// <paramref name="minimumItemSize"/> bytes), so corrupt counts fail before a large allocation.
     /// </summary>
-    private static int CheckedBlockCount(ref AvroReader r, int minimumItemSize, string what)
+    internal static int CheckedBlockCount(ref AvroReader r, int minimumItemSize, string what)
     {
         var start = r.Position;
         var count = r.ReadBlockCount(out _);

@@ -27,6 +27,7 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
     private readonly AvroDatumReader _datumReader;
     private readonly ByteBuffer _decompressed = new(64 * 1024);
     private bool _failed;
+    private AvroDatumScanner? _scanner;
 
     private AvroFileReader(Stream stream, bool leaveOpen, StreamWindow window, AvroFileHeader header,
         AvroDatumReader datumReader, string? fileName)
@@ -143,7 +144,74 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// True when <see cref="ReadEncodedBlockAsync"/> can find the records of this file: its schema holds no logical type (their
+    /// values are checked only when decoded).
+    /// </summary>
+    public bool CanReadEncoded => AvroDatumScanner.Supports(WriterSchema);
+
+    /// <summary>
+    /// True when the records <see cref="ReadEncodedBlockAsync"/> returns are also, byte for byte, records of
+    /// <paramref name="schema"/>: it has the writer schema's Parsing Canonical Form, and neither holds a logical type.
+    /// </summary>
+    public bool IsEncodedAs(Schema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return CanReadEncoded && AvroDatumScanner.Supports(schema)
+            && string.Equals(Schemas.CanonicalForm.Of(WriterSchema), Schemas.CanonicalForm.Of(schema), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Reads the next block's records as they are encoded, in the writer schema, or returns <c>null</c> at the end of the file:
+    /// each record's bytes found by a pass that checks but does not build them, so a block is refused exactly when
+    /// <see cref="ReadBlockAsync"/> would refuse it. The block's bytes are valid until the next read.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file's schema holds logical types (<see cref="CanReadEncoded"/>).</exception>
+    /// <exception cref="AvroFileException">The block is truncated or corrupt; later calls throw again.</exception>
+    public async ValueTask<AvroEncodedBlock?> ReadEncodedBlockAsync(CancellationToken cancellationToken = default)
+    {
+        if (_failed)
+        {
+            throw new InvalidOperationException("The reader stopped at a corrupt block; it cannot continue.");
+        }
+
+        var scanner = _scanner ??= CanReadEncoded
+            ? AvroDatumScanner.For(WriterSchema)
+            : throw new InvalidOperationException($"The records of {FileName ?? "the file"} hold logical types: read them decoded.");
+        try
+        {
+            if (await ReadRawBlockAsync(cancellationToken).ConfigureAwait(false) is not { } raw)
+            {
+                return null;
+            }
+
+            var ends = Scan(scanner, raw.Records.Span, raw.Count, raw.Index, raw.Offset, raw.RecordsOffset);
+            return new AvroEncodedBlock(raw.Index, raw.Offset, raw.Records, ends);
+        }
+        catch (AvroFileException)
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
     private async ValueTask<AvroBlock?> ReadBlockCoreAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadRawBlockAsync(cancellationToken).ConfigureAwait(false) is not { } raw)
+        {
+            return null;
+        }
+
+        var values = Decode(raw.Records.Span, raw.Count, raw.Index, raw.Offset, raw.RecordsOffset);
+        return new AvroBlock(raw.Index, raw.Offset, values);
+    }
+
+    /// <summary>
+    /// The next block's records, decompressed, and its record count; the block is consumed from the window, whose bytes stay
+    /// in place until the next fill. <see cref="RawBlock.RecordsOffset"/> is the records' offset in the file, or 0 when
+    /// decompressed (offsets in errors are then in the decompressed data).
+    /// </summary>
+    private async ValueTask<RawBlock?> ReadRawBlockAsync(CancellationToken cancellationToken)
     {
         await _window.FillAsync(BlockHeaderMaxSize, cancellationToken).ConfigureAwait(false);
         if (_window.Available.IsEmpty)
@@ -191,11 +259,9 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
             records = _decompressed.WrittenMemory;
         }
 
-        var values = Decode(records.Span, count, index, blockOffset,
-            ReferenceEquals(Header.Codec, AvroCodec.Null) ? dataOffset : 0);
         _window.Consume(total);
         BlocksRead++;
-        return new AvroBlock(index, blockOffset, values);
+        return new RawBlock(index, blockOffset, count, records, ReferenceEquals(Header.Codec, AvroCodec.Null) ? dataOffset : 0);
     }
 
     private (long Count, int Size, int HeaderLength) ParseBlockHeader(ReadOnlySpan<byte> available, long blockOffset, long index)
@@ -225,13 +291,7 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
     private List<object?> Decode(ReadOnlySpan<byte> data, long count, long index, long blockOffset, long baseOffset)
     {
         var reader = new AvroReader(data, baseOffset);
-        var where = baseOffset == 0 ? "of the decompressed data" : "in the file";
-        var minimumSize = AvroValueReaders.MinimumSize(_datumReader.WriterSchema);
-        if (minimumSize > 0 ? count > data.Length / minimumSize : count > 1 << 24)
-        {
-            throw Bad(index, blockOffset, $"the block claims {count} records but holds only {data.Length} bytes");
-        }
-
+        CheckCount(data, count, index, blockOffset);
         var values = new List<object?>((int)Math.Min(count, 1 << 20));
         long i = 0;
         try
@@ -243,17 +303,58 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
         }
         catch (AvroDataException e)
         {
-            throw Bad(index, blockOffset, $"record {i} of the block is corrupt at offset {e.Offset} {where}: {e.Message}", e);
+            throw Corrupt(i, e, index, blockOffset, baseOffset);
         }
 
+        CheckEnd(ref reader, count, index, blockOffset, baseOffset);
+        return values;
+    }
+
+    private int[] Scan(AvroDatumScanner scanner, ReadOnlySpan<byte> data, long count, long index, long blockOffset, long baseOffset)
+    {
+        var reader = new AvroReader(data, baseOffset);
+        CheckCount(data, count, index, blockOffset);
+        var ends = new int[count];
+        long i = 0;
+        try
+        {
+            for (; i < count; i++)
+            {
+                scanner.Skip(ref reader);
+                ends[i] = reader.Position;
+            }
+        }
+        catch (AvroDataException e)
+        {
+            throw Corrupt(i, e, index, blockOffset, baseOffset);
+        }
+
+        CheckEnd(ref reader, count, index, blockOffset, baseOffset);
+        return ends;
+    }
+
+    private void CheckCount(ReadOnlySpan<byte> data, long count, long index, long blockOffset)
+    {
+        var minimumSize = AvroValueReaders.MinimumSize(_datumReader.WriterSchema);
+        if (minimumSize > 0 ? count > data.Length / minimumSize : count > 1 << 24)
+        {
+            throw Bad(index, blockOffset, $"the block claims {count} records but holds only {data.Length} bytes");
+        }
+    }
+
+    private AvroFileException Corrupt(long record, AvroDataException e, long index, long blockOffset, long baseOffset) =>
+        Bad(index, blockOffset, $"record {record} of the block is corrupt at offset {e.Offset} {Where(baseOffset)}: {e.Message}", e);
+
+    private void CheckEnd(ref AvroReader reader, long count, long index, long blockOffset, long baseOffset)
+    {
         if (!reader.IsAtEnd)
         {
             throw Bad(index, blockOffset,
-                $"{reader.Remaining} bytes are left over after the block's {count} records (offset {reader.Offset} {where})");
+                $"{reader.Remaining} bytes are left over after the block's {count} records (offset {reader.Offset} {Where(baseOffset)})");
         }
-
-        return values;
     }
+
+    private static string Where(long baseOffset) => baseOffset == 0 ? "of the decompressed data" : "in the file";
 
     private AvroFileException Bad(long index, long offset, string reason, Exception? inner = null) =>
         new(reason, FileName, index, offset, inner);
@@ -277,4 +378,6 @@ public sealed class AvroFileReader : IAsyncDisposable, IDisposable
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private readonly record struct RawBlock(long Index, long Offset, long Count, ReadOnlyMemory<byte> Records, long RecordsOffset);
 }
