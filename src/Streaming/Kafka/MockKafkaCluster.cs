@@ -18,7 +18,6 @@ namespace Streams.Streaming.Kafka;
 /// </remarks>
 public sealed unsafe class MockKafkaCluster : IDisposable
 {
-    private const int ProducerType = 0;
     private readonly Lock _lock = new();
     private IntPtr _handle;
     private readonly IntPtr _cluster;
@@ -42,34 +41,15 @@ public sealed unsafe class MockKafkaCluster : IDisposable
     public static MockKafkaCluster Start(int brokers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
-        LibrdkafkaNative.Ensure();
-        var conf = Native.ConfNew();
-        var error = stackalloc byte[512];
-        try
-        {
-            Set(conf, "test.mock.num.brokers", brokers.ToString(CultureInfo.InvariantCulture), error);
-            // Warnings and above only: the mock cluster announces itself at notice level on every start.
-            Set(conf, "log_level", "4", error);
-        }
-        catch
-        {
-            Native.ConfDestroy(conf);
-            throw;
-        }
-
-        // rd_kafka_new takes the configuration over on success only.
-        var handle = Native.New(ProducerType, conf, error, 512);
-        if (handle == IntPtr.Zero)
-        {
-            Native.ConfDestroy(conf);
-            throw new KafkaException(new Error(ErrorCode.Local_Fail, "the mock cluster did not start: " + Utf8(error)));
-        }
+        // Warnings and above only: the mock cluster announces itself at notice level on every start.
+        var handle = NativeClient.CreateProducer(
+            [new("test.mock.num.brokers", brokers.ToString(CultureInfo.InvariantCulture)), new("log_level", "4")], "the mock cluster");
 
         var cluster = Native.HandleMockCluster(handle);
         var servers = cluster == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Native.Bootstraps(cluster));
         if (string.IsNullOrEmpty(servers) || servers.Split(',').Length != brokers)
         {
-            Native.Destroy(handle);
+            NativeClient.Destroy(handle);
             throw new KafkaException(new Error(ErrorCode.Local_Fail, $"the mock cluster reported brokers '{servers}', expected {brokers}"));
         }
 
@@ -110,7 +90,7 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         {
             if (_handle != IntPtr.Zero)
             {
-                Native.Destroy(_handle);
+                NativeClient.Destroy(_handle);
                 _handle = IntPtr.Zero;
             }
         }
@@ -145,36 +125,9 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         }
     }
 
-    private static void Set(IntPtr conf, string name, string value, byte* error)
-    {
-        var n = Marshal.StringToCoTaskMemUTF8(name);
-        var v = Marshal.StringToCoTaskMemUTF8(value);
-        try
-        {
-            if (Native.ConfSet(conf, n, v, error, 512) != 0)
-            {
-                throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{name}={value}: {Utf8(error)}"));
-            }
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(n);
-            Marshal.FreeCoTaskMem(v);
-        }
-    }
-
-    private static string Utf8(byte* text) => Marshal.PtrToStringUTF8((IntPtr)text) ?? "";
-
     /// <summary>The librdkafka calls Confluent.Kafka does not wrap, bound to the same library it uses.</summary>
     private static class Native
     {
-        private static readonly delegate* unmanaged<IntPtr> ConfNewFn = (delegate* unmanaged<IntPtr>)LibrdkafkaNative.Export("rd_kafka_conf_new");
-        private static readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int> ConfSetFn =
-            (delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int>)LibrdkafkaNative.Export("rd_kafka_conf_set");
-        private static readonly delegate* unmanaged<IntPtr, void> ConfDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_conf_destroy");
-        private static readonly delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr> NewFn =
-            (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)LibrdkafkaNative.Export("rd_kafka_new");
-        private static readonly delegate* unmanaged<IntPtr, void> DestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_destroy");
         private static readonly delegate* unmanaged<IntPtr, IntPtr> HandleMockClusterFn =
             (delegate* unmanaged<IntPtr, IntPtr>)LibrdkafkaNative.Export("rd_kafka_handle_mock_cluster");
         private static readonly delegate* unmanaged<IntPtr, IntPtr> BootstrapsFn =
@@ -185,16 +138,6 @@ public sealed unsafe class MockKafkaCluster : IDisposable
             (delegate* unmanaged<IntPtr, IntPtr, int, int, int>)LibrdkafkaNative.Export("rd_kafka_mock_partition_set_leader");
         private static readonly delegate* unmanaged<IntPtr, IntPtr, int> TopicDeleteFn =
             (delegate* unmanaged<IntPtr, IntPtr, int>)LibrdkafkaNative.Export("rd_kafka_mock_topic_delete");
-
-        public static IntPtr ConfNew() => ConfNewFn();
-
-        public static int ConfSet(IntPtr conf, IntPtr name, IntPtr value, byte* error, nuint size) => ConfSetFn(conf, name, value, error, size);
-
-        public static void ConfDestroy(IntPtr conf) => ConfDestroyFn(conf);
-
-        public static IntPtr New(int type, IntPtr conf, byte* error, nuint size) => NewFn(type, conf, error, size);
-
-        public static void Destroy(IntPtr handle) => DestroyFn(handle);
 
         public static IntPtr HandleMockCluster(IntPtr handle) => HandleMockClusterFn(handle);
 

@@ -16,7 +16,6 @@ namespace Streams.Streaming.Produce;
 /// <remarks>Not thread-safe: one thread produces, polls and flushes (failure callbacks run inside those calls).</remarks>
 internal sealed unsafe class WireProducer : IDisposable
 {
-    private const int ProducerType = 0;
     private const int PartitionUnassigned = -1;
     private const int CopyFlag = 0x2;
     private const int PurgeQueued = 0x1;
@@ -33,36 +32,22 @@ internal sealed unsafe class WireProducer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        LibrdkafkaNative.Ensure();
-        var conf = Native.ConfNew();
-        var error = stackalloc byte[512];
         _self = GCHandle.Alloc(this);
         try
         {
             // "dotnet.*" properties are Confluent.Kafka's own, not librdkafka's.
-            foreach (var (name, value) in config.Where(p => !p.Key.StartsWith("dotnet.", StringComparison.Ordinal)))
-            {
-                Set(conf, name, value, error);
-            }
-
-            Set(conf, "delivery.report.only.error", "true", error);
-            Native.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
-            Native.ConfSetDeliveryCallback(conf, &OnDelivery);
+            _handle = NativeClient.CreateProducer(
+                [.. config.Where(p => !p.Key.StartsWith("dotnet.", StringComparison.Ordinal)), new("delivery.report.only.error", "true")], "the producer",
+                conf =>
+                {
+                    Native.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
+                    Native.ConfSetDeliveryCallback(conf, &OnDelivery);
+                });
         }
         catch
         {
-            Native.ConfDestroy(conf);
             _self.Free();
             throw;
-        }
-
-        // rd_kafka_new takes the configuration over on success only.
-        _handle = Native.New(ProducerType, conf, error, 512);
-        if (_handle == IntPtr.Zero)
-        {
-            Native.ConfDestroy(conf);
-            _self.Free();
-            throw new KafkaException(new Error(ErrorCode.Local_Fail, "the producer did not start: " + Utf8(error)));
         }
 
         var topicName = Marshal.StringToCoTaskMemUTF8(topic);
@@ -150,7 +135,7 @@ internal sealed unsafe class WireProducer : IDisposable
 
         if (_handle != IntPtr.Zero)
         {
-            Native.Destroy(_handle);
+            NativeClient.Destroy(_handle);
             _handle = IntPtr.Zero;
         }
 
@@ -173,26 +158,6 @@ internal sealed unsafe class WireProducer : IDisposable
             Marshal.PtrToStringUTF8(Native.ErrorString(message->Error)) ?? code.ToString()));
     }
 
-    private static void Set(IntPtr conf, string name, string value, byte* error)
-    {
-        var n = Marshal.StringToCoTaskMemUTF8(name);
-        var v = Marshal.StringToCoTaskMemUTF8(value);
-        try
-        {
-            if (Native.ConfSet(conf, n, v, error, 512) != 0)
-            {
-                throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{name}={value}: {Utf8(error)}"));
-            }
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(n);
-            Marshal.FreeCoTaskMem(v);
-        }
-    }
-
-    private static string Utf8(byte* text) => Marshal.PtrToStringUTF8((IntPtr)text) ?? "";
-
     /// <summary>librdkafka's <c>rd_kafka_message_t</c>, as far as a delivery report reads it.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct NativeMessage
@@ -211,17 +176,10 @@ internal sealed unsafe class WireProducer : IDisposable
     /// <summary>The librdkafka calls this producer makes, bound to the library Confluent.Kafka uses.</summary>
     private static class Native
     {
-        private static readonly delegate* unmanaged<IntPtr> ConfNewFn = (delegate* unmanaged<IntPtr>)LibrdkafkaNative.Export("rd_kafka_conf_new");
-        private static readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int> ConfSetFn =
-            (delegate* unmanaged<IntPtr, IntPtr, IntPtr, byte*, nuint, int>)LibrdkafkaNative.Export("rd_kafka_conf_set");
-        private static readonly delegate* unmanaged<IntPtr, void> ConfDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_conf_destroy");
         private static readonly delegate* unmanaged<IntPtr, IntPtr, void> ConfSetOpaqueFn =
             (delegate* unmanaged<IntPtr, IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_conf_set_opaque");
         private static readonly delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void>, void> ConfSetDrMsgCbFn =
             (delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void>, void>)LibrdkafkaNative.Export("rd_kafka_conf_set_dr_msg_cb");
-        private static readonly delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr> NewFn =
-            (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)LibrdkafkaNative.Export("rd_kafka_new");
-        private static readonly delegate* unmanaged<IntPtr, void> DestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_destroy");
         private static readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr> TopicNewFn =
             (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)LibrdkafkaNative.Export("rd_kafka_topic_new");
         private static readonly delegate* unmanaged<IntPtr, void> TopicDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_topic_destroy");
@@ -237,20 +195,10 @@ internal sealed unsafe class WireProducer : IDisposable
         private static readonly delegate* unmanaged<IntPtr, void> MetadataDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_metadata_destroy");
         private static readonly delegate* unmanaged<int, IntPtr> ErrorStringFn = (delegate* unmanaged<int, IntPtr>)LibrdkafkaNative.Export("rd_kafka_err2str");
 
-        public static IntPtr ConfNew() => ConfNewFn();
-
-        public static int ConfSet(IntPtr conf, IntPtr name, IntPtr value, byte* error, nuint size) => ConfSetFn(conf, name, value, error, size);
-
-        public static void ConfDestroy(IntPtr conf) => ConfDestroyFn(conf);
-
         public static void ConfSetOpaque(IntPtr conf, IntPtr opaque) => ConfSetOpaqueFn(conf, opaque);
 
         public static void ConfSetDeliveryCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, NativeMessage*, IntPtr, void> callback) =>
             ConfSetDrMsgCbFn(conf, callback);
-
-        public static IntPtr New(int type, IntPtr conf, byte* error, nuint size) => NewFn(type, conf, error, size);
-
-        public static void Destroy(IntPtr handle) => DestroyFn(handle);
 
         public static IntPtr TopicNew(IntPtr handle, IntPtr topic, IntPtr conf) => TopicNewFn(handle, topic, conf);
 
