@@ -18,39 +18,26 @@ namespace Streams.Streaming.Topology;
 /// </remarks>
 internal sealed class PositionsInPostgresConsumer(IConsumer<byte[], byte[]> inner) : IConsumer<byte[], byte[]>
 {
-    public void Commit(IEnumerable<TopicPartitionOffset> offsets)
-    {
-        try
-        {
-            inner.Commit(offsets);
-        }
-        catch (KafkaException e) when (IsMembershipChange(e.Error.Code))
-        {
-            // Dropped: see the remarks.
-        }
-    }
+    public void Commit(IEnumerable<TopicPartitionOffset> offsets) => Tolerating(() => inner.Commit(offsets));
 
     public List<TopicPartitionOffset> Commit()
     {
-        try
-        {
-            return inner.Commit();
-        }
-        catch (KafkaException e) when (IsMembershipChange(e.Error.Code))
-        {
-            return [];
-        }
+        List<TopicPartitionOffset> committed = [];
+        Tolerating(() => committed = inner.Commit());
+        return committed;
     }
 
-    public void Commit(ConsumeResult<byte[], byte[]> result)
+    public void Commit(ConsumeResult<byte[], byte[]> result) => Tolerating(() => inner.Commit(result));
+
+    /// <summary>Runs a commit; one Kafka refuses for a membership change is dropped (see the remarks).</summary>
+    private static void Tolerating(Action commit)
     {
         try
         {
-            inner.Commit(result);
+            commit();
         }
         catch (KafkaException e) when (IsMembershipChange(e.Error.Code))
         {
-            // Dropped: see the remarks.
         }
     }
 
