@@ -2,7 +2,6 @@ using System.Text;
 using Confluent.Kafka;
 using Streams.Pipelines.Specs;
 using Streams.Streaming.DeadLetters;
-using Streams.Streaming.Kafka;
 
 namespace Streams.Streaming.Tests.Speed;
 
@@ -12,41 +11,25 @@ namespace Streams.Streaming.Tests.Speed;
 /// merged view must equal the aggregates computed here, and the dead letters must be exactly the
 /// malformed records, in the table and on the dead-letter topic.
 /// </summary>
-public sealed class SpeedLayerEndToEndTests : IAsyncLifetime
+public sealed class SpeedLayerEndToEndTests : SalesStreamTestBase
 {
-    private SpeedStack _stack = null!;
-    private SalesProducer _producer = null!;
-
-    public async Task InitializeAsync()
-    {
-        _stack = await SpeedStack.StartAsync();
-        _producer = new SalesProducer(_stack);
-        await _stack.Topics.CreateAsync(new TopicSpec(SalesEvents.Topic, 4));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _producer.Dispose();
-        await _stack.DisposeAsync();
-    }
-
     [Fact]
     public async Task Fills_the_merged_view_exactly_and_dead_letters_every_malformed_record()
     {
-        await _producer.ProduceAsync(0, 1200);
+        await Producer.ProduceAsync(0, 1200);
         var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
-        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics,
-            lake: new Streams.Catalog.Storage.LocalLakeStorage(_stack.Lake.FullName));
-        await using (var layer = pipeline.CreateLayer(_stack.LayerOptions()))
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, Stack.DataSource, Stack.Registry, Stack.Clients, Stack.Topics,
+            lake: new Streams.Catalog.Storage.LocalLakeStorage(Stack.Lake.FullName));
+        await using (var layer = pipeline.CreateLayer(Stack.LayerOptions()))
         {
             await layer.StartAsync();
             // More while it runs: the micro-batches must pick them up, not just a backlog.
-            await _producer.ProduceAsync(1200, 1200);
-            await WaitForAsync(layer, _producer.Produced);
+            await Producer.ProduceAsync(1200, 1200);
+            await WaitForAsync(layer, Producer.Produced);
         }
 
-        await _stack.AssertExactAsync(_producer);
-        var deadLetters = await _stack.DeadLetterRowsAsync();
+        await Stack.AssertExactAsync(Producer);
+        var deadLetters = await Stack.DeadLetterRowsAsync();
         deadLetters.Where(d => d.Stage == KafkaDeadLetter.SchemaStage && d.Reason.Contains("tombstone", StringComparison.Ordinal))
             .Should().OnlyContain(d => d.Value == null, "a tombstone's value is kept as null");
         var onTopic = ReadDeadLetterTopic(deadLetters.Count);
@@ -57,28 +40,28 @@ public sealed class SpeedLayerEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_restarted_layer_resumes_from_PostgreSQL_and_applies_nothing_twice()
     {
-        await _producer.ProduceAsync(0, 600);
+        await Producer.ProduceAsync(0, 600);
         var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
-        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics,
-            lake: new Streams.Catalog.Storage.LocalLakeStorage(_stack.Lake.FullName));
-        await using (var first = pipeline.CreateLayer(_stack.LayerOptions()))
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, Stack.DataSource, Stack.Registry, Stack.Clients, Stack.Topics,
+            lake: new Streams.Catalog.Storage.LocalLakeStorage(Stack.Lake.FullName));
+        await using (var first = pipeline.CreateLayer(Stack.LayerOptions()))
         {
             await first.StartAsync();
-            await WaitForAsync(first, _producer.Produced);
+            await WaitForAsync(first, Producer.Produced);
         }
 
         // Kafka's committed offsets are not what the second run trusts: it joins a new group, which has none
         // and so reads every partition from the start.
-        await _producer.ProduceAsync(600, 600);
-        await using (var second = pipeline.CreateLayer(_stack.LayerOptions() with { ApplicationId = "sales-reset" }))
+        await Producer.ProduceAsync(600, 600);
+        await using (var second = pipeline.CreateLayer(Stack.LayerOptions() with { ApplicationId = "sales-reset" }))
         {
             await second.StartAsync();
-            var before = await _stack.RecordsAccountedAsync();
-            await WaitForAsync(second, _producer.Produced - before);
+            var before = await Stack.RecordsAccountedAsync();
+            await WaitForAsync(second, Producer.Produced - before);
             second.Metrics.SkippedAsCommitted.Should().Be(before, "every record the first run committed is redelivered and skipped");
         }
 
-        await _stack.AssertExactAsync(_producer);
+        await Stack.AssertExactAsync(Producer);
     }
 
     private static async Task WaitForAsync(SpeedLayer layer, long records)
@@ -100,7 +83,7 @@ public sealed class SpeedLayerEndToEndTests : IAsyncLifetime
 
     private List<(int Partition, long Offset, string Reason)> ReadDeadLetterTopic(int expected)
     {
-        using var consumer = _stack.Clients.CreateConsumer<Ignore, byte[]?>("dlq-reader-" + Guid.NewGuid().ToString("N"));
+        using var consumer = Stack.Clients.CreateConsumer<Ignore, byte[]?>("dlq-reader-" + Guid.NewGuid().ToString("N"));
         consumer.Subscribe(DeadLetterTopic.NameOf(SalesEvents.Topic));
         var messages = new List<(int, long, string)>();
         var deadline = DateTime.UtcNow.AddSeconds(30);

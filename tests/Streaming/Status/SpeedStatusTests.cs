@@ -16,52 +16,32 @@ namespace Streams.Streaming.Tests.Status;
 /// layer runs, and the stored status (PostgreSQL positions against the broker's high offsets) that
 /// <c>streams status</c> prints, which holds when no process runs the pipeline.
 /// </summary>
-public sealed partial class SpeedStatusTests : IAsyncLifetime
+public sealed partial class SpeedStatusTests : SalesStreamTestBase
 {
-    private SpeedStack _stack = null!;
-    private SalesProducer _producer = null!;
-
-    public async Task InitializeAsync()
-    {
-        _stack = await SpeedStack.StartAsync();
-        _producer = new SalesProducer(_stack);
-        await _stack.Topics.CreateAsync(new TopicSpec(SalesEvents.Topic, 4));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _producer.Dispose();
-        await _stack.DisposeAsync();
-    }
-
     [Fact]
     public async Task Metrics_and_status_report_what_the_layer_committed_and_the_stored_status_shows_the_lag_after_it_stops()
     {
-        await _producer.ProduceAsync(0, 600);
+        await Producer.ProduceAsync(0, 600);
         var layers = new SpeedLayerRegistry();
-        var kafka = new KafkaOptions { BootstrapServers = _stack.Kafka.BootstrapServers };
+        var kafka = new KafkaOptions { BootstrapServers = Stack.Kafka.BootstrapServers };
         await using var server = await TestWebServer.StartAsync(b => b.Services.AddStatus(kafka, layers), app => app.MapStatus());
         using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
         var spec = PipelineSpecLoader.Parse(SalesEvents.PipelineYaml);
-        using var pipeline = await SpeedPipeline.CreateAsync(spec, _stack.DataSource, _stack.Registry, _stack.Clients, _stack.Topics);
-        await using (var layer = pipeline.CreateLayer(_stack.LayerOptions()))
+        using var pipeline = await SpeedPipeline.CreateAsync(spec, Stack.DataSource, Stack.Registry, Stack.Clients, Stack.Topics);
+        await using (var layer = pipeline.CreateLayer(Stack.LayerOptions()))
         {
             using var registration = layers.Register(spec.Name, layer);
             await layer.StartAsync();
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (layer.Metrics.RecordsIn < _producer.Produced)
-            {
-                DateTime.UtcNow.Should().BeBefore(deadline, $"the layer should consume {_producer.Produced} records (state {layer.State})");
-                await Task.Delay(100);
-            }
+            await ConsumeAllAsync(layer);
 
             var metrics = await http.GetStringAsync("/metrics");
-            var deadLetters = _producer.ExpectedDeadLetters().Count;
-            Sample(metrics, "streams_speed_records_in_total", "sales").Should().Be(_producer.Produced);
+            var deadLetters = Producer.ExpectedDeadLetters().Count;
+            Sample(metrics, "streams_speed_records_in_total", "sales").Should().Be(Producer.Produced);
             Sample(metrics, "streams_speed_dead_letters_total", "sales").Should().Be(deadLetters);
             Sample(metrics, "streams_speed_rows_out_total", "sales").Should().Be(layer.Metrics.RowsOut).And.BePositive();
             Sample(metrics, "streams_speed_batch_records_count", "sales").Should().Be(layer.Metrics.Batches);
-            Sample(metrics, "streams_speed_batch_records_sum", "sales").Should().Be(_producer.Produced);
+            Sample(metrics, "streams_speed_batch_records_sum", "sales").Should().Be(Producer.Produced);
             Sample(metrics, "streams_speed_batch_duration_seconds_count", "sales").Should().Be(layer.Metrics.Batches);
             Sample(metrics, "streams_speed_running", "sales").Should().Be(1);
             metrics.Should().MatchRegex(@"streams_speed_freshness_seconds\{pipeline=""sales"",quantile=""0\.99""\} \d");
@@ -73,19 +53,19 @@ public sealed partial class SpeedStatusTests : IAsyncLifetime
             var reported = status["pipelines"]!.AsArray().Single()!;
             reported["pipeline"]!.GetValue<string>().Should().Be("sales");
             reported["state"]!.GetValue<string>().Should().Be("RUNNING");
-            reported["recordsIn"]!.GetValue<long>().Should().Be(_producer.Produced);
+            reported["recordsIn"]!.GetValue<long>().Should().Be(Producer.Produced);
             reported["deadLetters"]!.GetValue<long>().Should().Be(deadLetters);
             reported["lag"]!.GetValue<long>().Should().Be(0);
             reported["recordsPerSecond"]!.GetValue<double>().Should().BePositive("the records were committed within the last ten seconds");
             reported["freshnessSeconds"]!["p99"]!.GetValue<double>().Should().BeGreaterThanOrEqualTo(reported["freshnessSeconds"]!["p50"]!.GetValue<double>());
             reported["lastCommitAt"].Should().NotBeNull();
             reported["partitions"]!.AsArray().Select(p => p!["nextOffset"]!.GetValue<long>()).Sum()
-                .Should().Be(_producer.Produced, "each partition's next offset is its record count");
+                .Should().Be(Producer.Produced, "each partition's next offset is its record count");
 
             // What only the running process measures is in PostgreSQL too, for readers in other processes.
             ReportedMeasures? measures = null;
             // A report made before the first commit has no freshness yet; the next one, two seconds later, has.
-            while ((measures = (await SpeedStatusStore.ReportedAsync(_stack.DataSource)).GetValueOrDefault("sales")) is not { FreshnessP50: not null })
+            while ((measures = (await SpeedStatusStore.ReportedAsync(Stack.DataSource)).GetValueOrDefault("sales")) is not { FreshnessP50: not null })
             {
                 DateTime.UtcNow.Should().BeBefore(deadline.AddSeconds(30), "the layer reports every two seconds");
                 await Task.Delay(200);
@@ -94,27 +74,27 @@ public sealed partial class SpeedStatusTests : IAsyncLifetime
             measures.Processes.Should().Be(1);
             measures.FreshnessP50.Should().BePositive();
             measures.FreshnessP99.Should().BeGreaterThanOrEqualTo(measures.FreshnessP50!.Value);
-            (await SpeedStatusStore.ReadAsync(_stack.DataSource, "sales", null, null)).Single().Reported!.Processes.Should().Be(1);
+            (await SpeedStatusStore.ReadAsync(Stack.DataSource, "sales", null, null)).Single().Reported!.Processes.Should().Be(1);
         }
 
-        (await SpeedStatusStore.ReportedAsync(_stack.DataSource)).Should().NotContainKey("sales", "a stopped layer removes its report");
+        (await SpeedStatusStore.ReportedAsync(Stack.DataSource)).Should().NotContainKey("sales", "a stopped layer removes its report");
 
         (await http.GetStringAsync("/metrics")).Should().NotContain("pipeline=\"sales\"", "a stopped pipeline leaves the page");
         (await http.GetFromJsonAsync<JsonObject>("/api/status"))!["pipelines"]!.AsArray().Should().BeEmpty();
 
         // Nothing runs now: what PostgreSQL and the broker say is what `streams status` prints.
-        var committed = _producer.Produced;
-        var committedDeadLetters = _producer.ExpectedDeadLetters().Count;
-        await _producer.ProduceAsync(600, 150);
-        using var watermarks = new TopicWatermarks(_stack.Clients);
-        var stored = (await SpeedStatusStore.ReadAsync(_stack.DataSource, "sales", _stack.Topics, watermarks)).Single();
+        var committed = Producer.Produced;
+        var committedDeadLetters = Producer.ExpectedDeadLetters().Count;
+        await Producer.ProduceAsync(600, 150);
+        using var watermarks = new TopicWatermarks(Stack.Clients);
+        var stored = (await SpeedStatusStore.ReadAsync(Stack.DataSource, "sales", Stack.Topics, watermarks)).Single();
         stored.Topic.Should().Be("sales");
         stored.Output.Should().Be("sales_per_hour");
         stored.Partitions.Should().HaveCount(4);
-        stored.Lag.Should().Be(_producer.Produced - committed);
+        stored.Lag.Should().Be(Producer.Produced - committed);
         stored.DeadLetters.Should().Be(committedDeadLetters);
         stored.LastCommitAt.Should().BeCloseTo(DateTime.UtcNow, TimeSpan.FromMinutes(2));
-        (await SpeedStatusStore.ReadAsync(_stack.DataSource, "nope", _stack.Topics, watermarks)).Should().BeEmpty();
+        (await SpeedStatusStore.ReadAsync(Stack.DataSource, "nope", Stack.Topics, watermarks)).Should().BeEmpty();
     }
 
     private static double Sample(string metrics, string name, string pipeline)
