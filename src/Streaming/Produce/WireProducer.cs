@@ -20,6 +20,10 @@ internal sealed unsafe class WireProducer : IDisposable
     private const int CopyFlag = 0x2;
     private const int PurgeQueued = 0x1;
     private const int PurgeInFlight = 0x2;
+    private const int BootstrapBroker = -1;
+
+    // About 50 ms of asking, at most: a broker connection opens in about 1 ms on one host.
+    private const int BrokerUpAttempts = 50;
 
     private readonly List<UndeliveredMessage> _failures = [];
     private GCHandle _self;
@@ -35,9 +39,15 @@ internal sealed unsafe class WireProducer : IDisposable
         _self = GCHandle.Alloc(this);
         try
         {
-            // "dotnet.*" properties are Confluent.Kafka's own, not librdkafka's.
+            // "dotnet.*" properties are Confluent.Kafka's own, not librdkafka's. Without sparse connections the brokers are
+            // connected at once rather than one per 50 ms (half reconnect.backoff.ms), which is what Connect waits for; a
+            // file's records go to every partition, so to every leader, anyway.
             _handle = NativeClient.CreateProducer(
-                [.. config.Where(p => !p.Key.StartsWith("dotnet.", StringComparison.Ordinal)), new("delivery.report.only.error", "true")], "the producer",
+                [
+                    .. config.Where(p => !p.Key.StartsWith("dotnet.", StringComparison.Ordinal)),
+                    new("delivery.report.only.error", "true"),
+                    new("enable.sparse.connections", "false"),
+                ], "the producer",
                 conf =>
                 {
                     Native.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
@@ -85,18 +95,38 @@ internal sealed unsafe class WireProducer : IDisposable
         }
     }
 
-    /// <summary>Asks the cluster for the topic's metadata, which the producer needs before sending anyway: proof that the brokers answer.</summary>
+    /// <summary>
+    /// Asks the cluster for the topic's metadata, which the producer needs before sending anyway: proof that the brokers
+    /// answer. Asks again until a broker itself (not the bootstrap connection) answers, within <paramref name="timeoutMs"/>:
+    /// librdkafka asks for the idempotent producer's id when a metadata answer arrives and a broker is up, and otherwise
+    /// only on a 500 ms timer, so the first messages would wait half a second for an id.
+    /// </summary>
     /// <returns><see cref="ErrorCode.NoError"/>, or why no broker answered within <paramref name="timeoutMs"/> ms.</returns>
     public ErrorCode Connect(int timeoutMs)
     {
-        IntPtr metadata;
-        var error = Native.Metadata(_handle, 0, _topic, &metadata, timeoutMs);
-        if (error == 0)
+        var deadline = Environment.TickCount64 + timeoutMs;
+        var answeredBy = BootstrapBroker;
+        var error = FetchMetadata(timeoutMs, ref answeredBy);
+        for (var attempt = 0; error == 0 && answeredBy == BootstrapBroker && attempt < BrokerUpAttempts; attempt++)
         {
-            Native.MetadataDestroy(metadata);
+            Thread.Sleep(1);
+            error = FetchMetadata((int)Math.Max(1, deadline - Environment.TickCount64), ref answeredBy);
         }
 
         return (ErrorCode)error;
+    }
+
+    private int FetchMetadata(int timeoutMs, ref int answeredBy)
+    {
+        NativeMetadata* metadata;
+        var error = Native.Metadata(_handle, 0, _topic, (IntPtr*)&metadata, timeoutMs);
+        if (error == 0)
+        {
+            answeredBy = metadata->OriginBrokerId;
+            Native.MetadataDestroy((IntPtr)metadata);
+        }
+
+        return error;
     }
 
     /// <summary>Serves librdkafka's events (failure reports among them) for up to <paramref name="timeoutMs"/> ms.</summary>
@@ -171,6 +201,18 @@ internal sealed unsafe class WireProducer : IDisposable
         public nuint KeyLength;
         public long Offset;
         public IntPtr Opaque;
+    }
+
+    /// <summary>librdkafka's <c>rd_kafka_metadata_t</c>, as far as <see cref="Connect"/> reads it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeMetadata
+    {
+        public int BrokerCount;
+        public IntPtr Brokers;
+        public int TopicCount;
+        public IntPtr Topics;
+        public int OriginBrokerId;
+        public IntPtr OriginBrokerName;
     }
 
     /// <summary>The librdkafka calls this producer makes, bound to the library Confluent.Kafka uses.</summary>
