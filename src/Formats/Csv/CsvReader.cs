@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace Streams.Formats.Csv;
 
@@ -8,12 +8,31 @@ namespace Streams.Formats.Csv;
 /// with CRLF, LF or CR. A row with a quote in an unquoted field, text after a closing quote, or an
 /// unterminated quote fails with a <see cref="CsvFormatException"/> naming file, row and column.
 /// </summary>
+/// <remarks>
+/// The text is read in large blocks into a buffer that always holds the whole current row, and scanned with
+/// vectorised searches for the delimiter, quote and line breaks rather than a call per character. After a
+/// malformed row the next read starts right after the character that made it malformed.
+/// </remarks>
 public sealed class CsvReader : IDisposable
 {
+    private const int InitialBufferSize = 16 * 1024;
+
     private readonly TextReader _reader;
     private readonly CsvOptions _options;
     private readonly bool _leaveOpen;
-    private readonly StringBuilder _field = new();
+    private readonly SearchValues<char> _unquotedStops;
+    private char[] _buffer = new char[InitialBufferSize];
+    private int _end;
+    private bool _endOfInput;
+
+    // The current row starts at _rowStart; field offsets are relative to it so that moving the row to the
+    // front of the buffer (or into a larger one) leaves them valid.
+    private int _rowStart;
+    private int _position;
+    private bool _skipLineFeed;
+    private int[] _fieldStarts = new int[16];
+    private int[] _fieldLengths = new int[16];
+    private int _fieldCount;
 
     /// <summary>Creates a reader over <paramref name="reader"/>; <paramref name="file"/> names it in errors.</summary>
     public CsvReader(TextReader reader, string file, CsvOptions? options = null, bool leaveOpen = false)
@@ -26,6 +45,8 @@ public sealed class CsvReader : IDisposable
         {
             throw new ArgumentException("The delimiter must differ from the quote and from line breaks.", nameof(options));
         }
+
+        _unquotedStops = SearchValues.Create([_options.Delimiter, _options.Quote, '\r', '\n']);
     }
 
     /// <summary>The file name used in error messages.</summary>
@@ -40,92 +61,274 @@ public sealed class CsvReader : IDisposable
     /// </summary>
     public bool EndedInsideQuotes { get; private set; }
 
+    /// <summary>The number of fields of the row last read by <see cref="Read"/>.</summary>
+    public int FieldCount => _fieldCount;
+
     /// <summary>Reads the next row into <paramref name="fields"/> (cleared first); false at the end of input.</summary>
-    /// <exception cref="CsvFormatException">The row is malformed.</exception>
+    /// <exception cref="CsvFormatException">The row is malformed; <paramref name="fields"/> holds the fields before the bad one.</exception>
     public bool ReadRow(List<string> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
         fields.Clear();
-        var c = _reader.Read();
-        if (c < 0)
+        try
+        {
+            if (!Read())
+            {
+                return false;
+            }
+        }
+        catch (CsvFormatException)
+        {
+            AddFields(fields);
+            throw;
+        }
+
+        AddFields(fields);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the next row, whose fields <see cref="GetField"/> then returns without making strings; false at the end
+    /// of input.
+    /// </summary>
+    /// <exception cref="CsvFormatException">The row is malformed.</exception>
+    public bool Read()
+    {
+        _fieldCount = 0;
+        _rowStart = _position;
+        if (_skipLineFeed)
+        {
+            // The last row ended with CR: a LF right after it belongs to that line break.
+            if (_position == _end && !Fill())
+            {
+                return false;
+            }
+
+            _skipLineFeed = false;
+            if (_buffer[_position] == '\n')
+            {
+                _rowStart = ++_position;
+            }
+        }
+
+        if (_position == _end && !Fill())
         {
             return false;
         }
 
         Row++;
-        var delimiter = _options.Delimiter;
-        var quote = _options.Quote;
-        _field.Clear();
         while (true)
         {
-            if (c == quote && _field.Length == 0)
+            if (_position == _end && !Fill())
             {
-                ReadQuoted(fields.Count + 1);
-                c = _reader.Read();
-                if (c >= 0 && c != delimiter && c != '\r' && c != '\n')
-                {
-                    throw new CsvFormatException($"Unexpected '{(char)c}' after a closing quote.", File, Row, fields.Count + 1);
-                }
-            }
-            else
-            {
-                while (c >= 0 && c != delimiter && c != '\r' && c != '\n')
-                {
-                    if (c == quote)
-                    {
-                        throw new CsvFormatException("A quote inside an unquoted field.", File, Row, fields.Count + 1);
-                    }
-
-                    _field.Append((char)c);
-                    c = _reader.Read();
-                }
+                // The input ends right after a delimiter: one more, empty field.
+                AddField(_position, 0);
+                return true;
             }
 
-            fields.Add(_field.ToString());
-            _field.Clear();
-            if (c == delimiter)
+            var stop = _buffer[_position] == _options.Quote ? ReadQuoted() : ReadUnquoted();
+            if (stop < 0)
             {
-                c = _reader.Read();
-                continue;
+                return true; // end of input
             }
 
-            if (c == '\r' && _reader.Peek() == '\n')
+            if (_buffer[stop] != _options.Delimiter)
             {
-                _reader.Read();
+                _position = stop + 1;
+                _skipLineFeed = _buffer[stop] == '\r';
+                return true;
             }
 
-            return true;
+            _position = stop + 1;
         }
     }
 
-    private void ReadQuoted(int column)
+    /// <summary>The field at <paramref name="index"/> of the row last read by <see cref="Read"/>, valid until the next read.</summary>
+    public ReadOnlySpan<char> GetField(int index)
     {
-        var quote = _options.Quote;
-        var startRow = Row;
+        if ((uint)index >= (uint)_fieldCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The row has {_fieldCount} fields.");
+        }
+
+        return _buffer.AsSpan(_rowStart + _fieldStarts[index], _fieldLengths[index]);
+    }
+
+    /// <summary>Reads the unquoted field at <see cref="_position"/>; returns the index of the character ending it, -1 at the end of input.</summary>
+    private int ReadUnquoted()
+    {
+        var start = _position;
+        var scanned = start;
         while (true)
         {
-            var c = _reader.Read();
-            if (c < 0)
+            var found = _buffer.AsSpan(scanned, _end - scanned).IndexOfAny(_unquotedStops);
+            if (found >= 0)
             {
-                EndedInsideQuotes = true;
-                throw new CsvFormatException($"A quoted field starting on row {startRow} is not closed before the end of the input.",
-                    File, startRow, column);
-            }
-
-            if (c == quote)
-            {
-                if (_reader.Peek() == quote)
+                var stop = scanned + found;
+                if (_buffer[stop] == _options.Quote)
                 {
-                    _reader.Read();
-                    _field.Append(quote);
-                    continue;
+                    _position = stop + 1;
+                    throw new CsvFormatException("A quote inside an unquoted field.", File, Row, _fieldCount + 1);
                 }
 
-                return;
+                AddField(start, stop - start);
+                return stop;
             }
 
-            _field.Append((char)c);
+            var length = _end - start;
+            if (!Fill(ref start))
+            {
+                AddField(start, _end - start);
+                _position = _end;
+                return -1;
+            }
+
+            scanned = start + length;
         }
+    }
+
+    /// <summary>Reads the quoted field at <see cref="_position"/>; returns the index of the character after it, -1 at the end of input.</summary>
+    private int ReadQuoted()
+    {
+        var quote = _options.Quote;
+        var start = _position;
+        var scanned = start + 1;
+        var doubled = false;
+        while (true)
+        {
+            var found = _buffer.AsSpan(scanned, _end - scanned).IndexOf(quote);
+            if (found < 0 || scanned + found + 1 == _end)
+            {
+                // The closing quote, or the character after a quote, is not in the buffer yet.
+                var length = (found < 0 ? _end : scanned + found) - start;
+                if (!Fill(ref start))
+                {
+                    if (found < 0)
+                    {
+                        _position = _end;
+                        EndedInsideQuotes = true;
+                        throw new CsvFormatException($"A quoted field starting on row {Row} is not closed before the end of the input.",
+                            File, Row, _fieldCount + 1);
+                    }
+
+                    AddQuotedField(start, _end - 1, doubled);
+                    _position = _end;
+                    return -1;
+                }
+
+                scanned = start + length;
+                continue;
+            }
+
+            var closing = scanned + found;
+            var next = _buffer[closing + 1];
+            if (next == quote)
+            {
+                doubled = true;
+                scanned = closing + 2;
+                continue;
+            }
+
+            if (next != _options.Delimiter && next != '\r' && next != '\n')
+            {
+                _position = closing + 2;
+                throw new CsvFormatException($"Unexpected '{next}' after a closing quote.", File, Row, _fieldCount + 1);
+            }
+
+            AddQuotedField(start, closing, doubled);
+            return closing + 1;
+        }
+    }
+
+    /// <summary>Adds the quoted field from the opening quote at <paramref name="start"/> to the closing one, undoubling its quotes in place.</summary>
+    private void AddQuotedField(int start, int closing, bool doubled)
+    {
+        var content = _buffer.AsSpan(start + 1, closing - start - 1);
+        if (doubled)
+        {
+            var quote = _options.Quote;
+            var written = content.IndexOf(quote) + 1;
+            for (var read = written + 1; read < content.Length; read++)
+            {
+                var c = content[read];
+                content[written++] = c;
+                if (c == quote)
+                {
+                    read++; // its double
+                }
+            }
+
+            content = content[..written];
+        }
+
+        AddField(start + 1, content.Length);
+    }
+
+    private void AddField(int start, int length)
+    {
+        if (_fieldCount == _fieldStarts.Length)
+        {
+            Array.Resize(ref _fieldStarts, _fieldCount * 2);
+            Array.Resize(ref _fieldLengths, _fieldCount * 2);
+        }
+
+        _fieldStarts[_fieldCount] = start - _rowStart;
+        _fieldLengths[_fieldCount] = length;
+        _fieldCount++;
+    }
+
+    private void AddFields(List<string> fields)
+    {
+        for (var i = 0; i < _fieldCount; i++)
+        {
+            fields.Add(new string(GetField(i)));
+        }
+    }
+
+    private bool Fill()
+    {
+        var unused = _position;
+        return Fill(ref unused);
+    }
+
+    /// <summary>
+    /// Reads more text behind the buffered part of the current row, first moving that part to the front of the buffer
+    /// (or into a larger one when it fills the buffer); <paramref name="index"/> and <see cref="_position"/> move with it.
+    /// False at the end of input.
+    /// </summary>
+    private bool Fill(ref int index)
+    {
+        if (_endOfInput)
+        {
+            return false;
+        }
+
+        var shift = _rowStart;
+        var kept = _end - _rowStart;
+        if (shift == 0 && kept == _buffer.Length)
+        {
+            var larger = new char[_buffer.Length * 2];
+            _buffer.AsSpan(0, kept).CopyTo(larger);
+            _buffer = larger;
+        }
+        else if (shift > 0)
+        {
+            _buffer.AsSpan(shift, kept).CopyTo(_buffer);
+        }
+
+        _rowStart = 0;
+        _end = kept;
+        _position -= shift;
+        index -= shift;
+        var read = _reader.Read(_buffer.AsSpan(_end));
+        if (read == 0)
+        {
+            _endOfInput = true;
+            return false;
+        }
+
+        _end += read;
+        return true;
     }
 
     /// <inheritdoc />

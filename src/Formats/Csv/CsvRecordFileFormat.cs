@@ -1,3 +1,4 @@
+using System.Text;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Csv;
@@ -32,7 +33,7 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
         var schema = options.Schema as RecordSchema ?? throw new ArgumentException(
             $"{options.FileName ?? "A CSV file"} carries no schema: reading it needs a record schema (for example --schema FILE.avsc).",
             nameof(options));
-        IRecordReader reader = new Reader(new CsvRecordReader(new StreamReader(stream), options.FileName ?? "csv", schema,
+        IRecordReader reader = new Reader(new CsvRecordReader(OpenText(stream), options.FileName ?? "csv", schema,
             OptionsFor(options.FileName)), schema, options.OnBadRecord);
         return Task.FromResult(reader);
     }
@@ -49,6 +50,11 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
         IRecordWriter writer = new CsvWriter(stream, schema, OptionsFor(options.FileName));
         return Task.FromResult(writer);
     }
+
+    // UTF-8 unless a byte order mark says otherwise, as StreamReader's defaults, with blocks larger than its 1 KiB ones:
+    // CsvReader asks for 16K characters at a time.
+    private static StreamReader OpenText(Stream stream) =>
+        new(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
 
     private static CsvOptions OptionsFor(string? fileName) =>
         fileName?.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) == true ? CsvOptions.Default with { Delimiter = '\t' } : CsvOptions.Default;

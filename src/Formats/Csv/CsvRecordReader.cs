@@ -13,7 +13,6 @@ public sealed class CsvRecordReader : IDisposable
     private readonly CsvReader _reader;
     private readonly RecordSchema _schema;
     private readonly CsvOptions _options;
-    private readonly List<string> _fields = [];
     private int[]? _columnOfField;
     private string[]? _header;
 
@@ -36,16 +35,16 @@ public sealed class CsvRecordReader : IDisposable
     public GenericRecord? Read()
     {
         _columnOfField ??= ResolveColumns();
-        if (!_reader.ReadRow(_fields))
+        if (!_reader.Read())
         {
             return null;
         }
 
         var fields = _schema.Fields;
         var expected = _header?.Length ?? fields.Count;
-        if (_fields.Count != expected)
+        if (_reader.FieldCount != expected)
         {
-            throw new CsvFormatException($"Expected {expected} fields but found {_fields.Count}.", _reader.File, _reader.Row, 0);
+            throw new CsvFormatException($"Expected {expected} fields but found {_reader.FieldCount}.", _reader.File, _reader.Row, 0);
         }
 
         var values = new object?[fields.Count];
@@ -57,10 +56,9 @@ public sealed class CsvRecordReader : IDisposable
                 continue;
             }
 
-            var text = _fields[column];
             try
             {
-                values[i] = CsvValueConverter.Convert(text, fields[i].Schema, _options.NullValue);
+                values[i] = CsvValueConverter.Convert(_reader.GetField(column), fields[i].Schema, _options.NullValue);
             }
             catch (FormatException e)
             {
@@ -85,12 +83,13 @@ public sealed class CsvRecordReader : IDisposable
             return map;
         }
 
-        if (!_reader.ReadRow(_fields))
+        var names = new List<string>();
+        if (!_reader.ReadRow(names))
         {
             throw new CsvFormatException("The header row is missing: the input is empty.", _reader.File, 1, 0);
         }
 
-        _header = [.. _fields];
+        _header = [.. names];
         for (var i = 0; i < fields.Count; i++)
         {
             map[i] = Array.IndexOf(_header, fields[i].Name);

@@ -11,15 +11,42 @@ namespace Streams.Formats.Csv;
 public static class CsvValueConverter
 {
     /// <summary>True when <paramref name="schema"/> admits null.</summary>
-    public static bool IsNullable(Schema schema) =>
-        schema.IsNull || (schema is UnionSchema u && u.Branches.Any(b => b.IsNull));
+    public static bool IsNullable(Schema schema)
+    {
+        if (schema.IsNull)
+        {
+            return true;
+        }
+
+        if (schema is UnionSchema union)
+        {
+            var branches = union.Branches;
+            for (var i = 0; i < branches.Count; i++)
+            {
+                if (branches[i].IsNull)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Converts <paramref name="text"/> to a value of <paramref name="schema"/>.</summary>
     /// <exception cref="FormatException">The text is not a value of the schema.</exception>
     public static object? Convert(string text, Schema schema, string nullValue = "")
     {
+        ArgumentNullException.ThrowIfNull(text);
+        return Convert(text.AsSpan(), schema, nullValue);
+    }
+
+    /// <summary>Converts <paramref name="text"/> to a value of <paramref name="schema"/>; a string is made only for text values.</summary>
+    /// <exception cref="FormatException">The text is not a value of the schema.</exception>
+    public static object? Convert(ReadOnlySpan<char> text, Schema schema, string nullValue = "")
+    {
         ArgumentNullException.ThrowIfNull(schema);
-        if (text == nullValue && IsNullable(schema))
+        if (text.SequenceEqual(nullValue) && IsNullable(schema))
         {
             return null;
         }
@@ -27,9 +54,10 @@ public static class CsvValueConverter
         if (schema is UnionSchema union)
         {
             // A choice column: the first non-null branch the text converts to, in branch order.
-            foreach (var branch in union.Branches)
+            var branches = union.Branches;
+            for (var i = 0; i < branches.Count; i++)
             {
-                if (!branch.IsNull && TryConvert(text, branch, out var value))
+                if (!branches[i].IsNull && TryConvert(text, branches[i], out var value))
                 {
                     return value;
                 }
@@ -43,7 +71,7 @@ public static class CsvValueConverter
             : throw new FormatException($"'{Shorten(text)}' is not a valid {schema.DisplayName}.");
     }
 
-    private static bool TryConvert(string text, Schema schema, out object? value)
+    private static bool TryConvert(ReadOnlySpan<char> text, Schema schema, out object? value)
     {
         var invariant = CultureInfo.InvariantCulture;
         value = null;
@@ -71,14 +99,15 @@ public static class CsvValueConverter
                 or LogicalType.LocalTimestampMillisName or LogicalType.LocalTimestampMicrosName:
                 return false;
             case LogicalType.DecimalName:
-                return TryDecimal(text, schema.LogicalType!.Scale, out value);
+                return TryDecimal(text.ToString(), schema.LogicalType!.Scale, out value);
         }
 
         switch (schema.Type)
         {
             case SchemaType.String or SchemaType.Enum:
-                value = text;
-                return schema is not EnumSchema e || e.Symbols.Contains(text);
+                var s = text.ToString();
+                value = s;
+                return schema is not EnumSchema e || e.Symbols.Contains(s);
             case SchemaType.Boolean:
                 if (bool.TryParse(text, out var b))
                 {
@@ -87,8 +116,14 @@ public static class CsvValueConverter
                 }
 
                 return false;
+            case SchemaType.Int when TryPlainDigits(text, 9, out var plain):
+                value = (int)plain;
+                return true;
             case SchemaType.Int when int.TryParse(text, NumberStyles.AllowLeadingSign, invariant, out var i):
                 value = i;
+                return true;
+            case SchemaType.Long when TryPlainDigits(text, 18, out var plain):
+                value = plain;
                 return true;
             case SchemaType.Long when long.TryParse(text, NumberStyles.AllowLeadingSign, invariant, out var l):
                 value = l;
@@ -102,7 +137,7 @@ public static class CsvValueConverter
             case SchemaType.Bytes:
                 try
                 {
-                    value = System.Convert.FromBase64String(text);
+                    value = System.Convert.FromBase64String(text.ToString());
                     return true;
                 }
                 catch (FormatException)
@@ -115,6 +150,32 @@ public static class CsvValueConverter
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The value of up to <paramref name="maxDigits"/> ASCII digits and nothing else, which the integer parsers read as the same
+    /// number: a shortcut for the common case that leaves signs, overflow and refusals to them.
+    /// </summary>
+    private static bool TryPlainDigits(ReadOnlySpan<char> text, int maxDigits, out long value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > maxDigits)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
     }
 
     private static bool TryDecimal(string text, int scale, out object? value)
@@ -142,5 +203,5 @@ public static class CsvValueConverter
         return true;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "...");
 }
