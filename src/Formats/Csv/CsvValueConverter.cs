@@ -131,6 +131,9 @@ public static class CsvValueConverter
             case SchemaType.Float when float.TryParse(text, NumberStyles.Float, invariant, out var f):
                 value = f;
                 return true;
+            case SchemaType.Double when TryPlainDecimal(text, out var plainDouble):
+                value = plainDouble;
+                return true;
             case SchemaType.Double when double.TryParse(text, NumberStyles.Float, invariant, out var d):
                 value = d;
                 return true;
@@ -177,6 +180,34 @@ public static class CsvValueConverter
 
         return true;
     }
+
+    /// <summary>
+    /// The value of ASCII digits with an optional fraction (<c>52.28</c>), 15 digits at most and nothing else: a shortcut for
+    /// the common case that double.TryParse reads as the same number, because those digits as an integer and the power of
+    /// ten below them are exact doubles, and one IEEE division of exact operands rounds correctly, as the parser does.
+    /// </summary>
+    private static bool TryPlainDecimal(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        var point = text.IndexOf('.');
+        var whole = point < 0 ? text : text[..point];
+        var fraction = point < 0 ? [] : text[(point + 1)..];
+        if (whole.IsEmpty || (point >= 0 && fraction.IsEmpty) || whole.Length + fraction.Length > 15
+            || !TryPlainDigits(whole, 15, out var integer) || (!fraction.IsEmpty && !TryPlainDigits(fraction, 15, out var _)))
+        {
+            return false;
+        }
+
+        foreach (var c in fraction)
+        {
+            integer = (integer * 10) + (c - '0');
+        }
+
+        value = integer / PowersOfTen[fraction.Length];
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     private static bool TryDecimal(string text, int scale, out object? value)
     {

@@ -101,6 +101,7 @@ public sealed class CsvReaderDifferentialTests
         for (var i = 0; i < 3000; i++)
         {
             texts.Add(NumberLike(random));
+            texts.Add(DecimalLike(random));
         }
 
         Schema[] schemas =
@@ -309,6 +310,19 @@ public sealed class CsvReaderDifferentialTests
         }
 
         return text.ToString();
+    }
+
+    private static string DecimalLike(Random random)
+    {
+        var digits = NumberLike(random).TrimStart(' ', '+', '-');
+        var fraction = new string('0', random.Next(0, 3)) + random.NextInt64(0, 10_000_000_000).ToString(CultureInfo.InvariantCulture);
+        return random.Next(10) switch
+        {
+            0 => digits + ".",
+            1 => "." + fraction,
+            2 => "-" + digits + "." + fraction,
+            _ => digits + "." + fraction[..random.Next(1, fraction.Length + 1)],
+        };
     }
 
     /// <summary>A conversion's result or error as comparable text: the value with its type, or the exception with its message.</summary>
