@@ -402,15 +402,25 @@ public sealed class FileProducer
         var groups = reader.Metadata.RowGroups.Count;
         using var datum = new ByteBuffer(256);
         long ordinal = 0;
+        Task<ColumnVector?[]>? next = null;
         try
         {
+            // The next row group is read while this one is encoded, as the record path reads ahead.
+            next = groups > 0 ? reader.ReadColumnVectorsAsync(0, run.Schema, fields, cancellationToken) : null;
             for (var group = 0; group < groups; group++)
             {
                 try
                 {
-                    var encoder = ColumnVectorEncoder.TryCreate(run.Schema, await reader.ReadColumnVectorsAsync(group, run.Schema, fields, cancellationToken));
+                    var vectors = await next!;
+                    next = null;
+                    var encoder = ColumnVectorEncoder.TryCreate(run.Schema, vectors);
                     var records = encoder is null
                         ? await reader.ReadRowGroupAsync(group, new ParquetReadOptions { Schema = run.Schema }, cancellationToken)
+                        : null;
+                    // Only now: the reader reads one thing at a time.
+                    var following = group + 1;
+                    next = following < groups
+                        ? Task.Run(() => reader.ReadColumnVectorsAsync(following, run.Schema, fields, cancellationToken), cancellationToken)
                         : null;
                     var rows = encoder?.Rows ?? records!.Count;
                     for (var row = 0; row < rows; row++)
@@ -457,6 +467,17 @@ public sealed class FileProducer
         finally
         {
             batch?.Dispose();
+            if (next is not null)
+            {
+                // Stopped early: the read ahead finishes before the file may be closed; its error concerns a row group not sent.
+                try
+                {
+                    await next;
+                }
+                catch (Exception e) when (e is RecordFileException or OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                }
+            }
         }
     }
 

@@ -196,12 +196,13 @@ public sealed class FileProducerTests : IAsyncLifetime
             ? new GenericRecord(schema, [(long)i, $"u{i % 300} é", i % 3 == 0 ? null : $"note {i % 7}"])
             : RichRecord(schema, i)).ToList();
         var file = Path.Combine(_directory, topic + ".parquet");
-        await using (var writer = await Streams.Formats.RecordFiles.OpenWriterAsync(file, schema))
+        // Several row groups: each is read while the one before it is encoded.
+        await using (var stream = File.Create(file))
+        await using (var writer = new Streams.Formats.Parquet.ParquetWriter(stream, schema,
+            new Streams.Formats.Parquet.ParquetWriterOptions { RowGroupRows = 1000 }))
         {
-            foreach (var record in records)
-            {
-                await writer.WriteAsync(record);
-            }
+            await writer.WriteAsync(records);
+            await writer.CompleteAsync();
         }
 
         var produced = await Producer().ProduceAsync(
