@@ -43,7 +43,7 @@ public sealed class ColumnVectorEncoderTests
             n % 4 == 0 ? null : n % 9 == 0 ? "" : $"https://example.com/{random.Next(50)}",
             new[] { "RED", "GREEN", "BLUE" }[random.Next(3)],
         ])).ToList();
-        await using var reader = await FileAsync(Schema, records);
+        await using var reader = await ParquetTestData.InMemoryFileAsync(Schema, records);
         var writer = AvroDatumWriter.For(Schema);
         var fields = Schema.Fields.Select(f => f.Name).ToList();
 
@@ -73,7 +73,7 @@ public sealed class ColumnVectorEncoderTests
     [Fact]
     public async Task A_field_without_a_vector_or_a_null_the_schema_does_not_take_is_declined()
     {
-        await using var flat = await FileAsync(ParquetTestData.FlatSchema, ParquetTestData.Flat(1500));
+        await using var flat = await ParquetTestData.InMemoryFileAsync(ParquetTestData.FlatSchema, ParquetTestData.Flat(1500));
         var flatFields = ParquetTestData.FlatSchema.Fields.Select(f => f.Name).ToList();
         // Booleans have no vector: the row group goes as records.
         ColumnVectorEncoder.TryCreate(ParquetTestData.FlatSchema,
@@ -94,18 +94,5 @@ public sealed class ColumnVectorEncoderTests
         // A vector missing altogether, or one vector short.
         ColumnVectorEncoder.TryCreate(nullable, [null]).Should().BeNull();
         ColumnVectorEncoder.TryCreate(nullable, []).Should().BeNull();
-    }
-
-    private static async Task<ParquetReader> FileAsync(RecordSchema schema, IEnumerable<GenericRecord> records)
-    {
-        var stream = new MemoryStream();
-        await using (var writer = new ParquetWriter(stream, schema, new ParquetWriterOptions { RowGroupRows = 1000 }, leaveOpen: true))
-        {
-            await writer.WriteAsync(records);
-            await writer.CompleteAsync();
-        }
-
-        stream.Position = 0;
-        return await ParquetReader.OpenAsync(stream);
     }
 }
