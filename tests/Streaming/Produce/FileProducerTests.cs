@@ -94,6 +94,37 @@ public sealed class FileProducerTests : IAsyncLifetime
         Read("sized", 2).Select(m => m.Value.Length).Should().OnlyContain(length => length < 100);
     }
 
+    [Theory]
+    [InlineData(1500)] // a read batch fits the queue, two do not: each waits for room
+    [InlineData(300)] // a read batch does not fit even an empty queue: its messages go one by one
+    public async Task A_small_librdkafka_queue_makes_the_producer_wait_and_keeps_each_keys_records_in_file_order(int queueMessages)
+    {
+        var topic = $"queued-{queueMessages}";
+        _stack.Kafka.CreateTopic(topic, 4, 1);
+        var file = Write(topic + ".jsonl", string.Join("\n", Enumerable.Range(1, 5000).Select(i => $$"""{"id":{{i}},"user":"u{{i % 7}}"}""")));
+        var rejected = new List<RejectedRecord>();
+        var clients = new KafkaClientFactory(new KafkaOptions
+        {
+            BootstrapServers = _stack.Kafka.BootstrapServers,
+            Properties = { ["queue.buffering.max.messages"] = queueMessages.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+
+        var produced = await new FileProducer(clients, _stack.Registry).ProduceAsync(Options(topic, file) with { KeyField = "user" },
+            rejected.Add);
+
+        rejected.Should().BeEmpty();
+        produced.Records.Should().Be(5000);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(Schema);
+        var ids = Read(topic, 5000).Select(m => (Key: System.Text.Encoding.UTF8.GetString(m.Key!),
+            Id: (long)((GenericRecord)Streams.Formats.Avro.Binary.AvroDatumReader.For(schema).Read(m.Value.AsSpan(5))!)[0]!)).ToList();
+        ids.Should().HaveCount(5000);
+        ids.Select(m => m.Id).Should().OnlyHaveUniqueItems();
+        foreach (var key in ids.GroupBy(m => m.Key))
+        {
+            key.Select(m => m.Id).Should().BeInAscendingOrder("a key's records keep the file's order");
+        }
+    }
+
     [Fact]
     public async Task Messages_that_time_out_in_librdkafka_are_each_reported_undelivered_with_their_record()
     {
@@ -151,6 +182,39 @@ public sealed class FileProducerTests : IAsyncLifetime
         Read("as-is", 3000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
         Read("decoded", 3000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
         asIs.Bytes.Should().Be(expected.Sum(e => e.Length / 2));
+    }
+
+    [Theory]
+    [InlineData(Schema)] // flat: rows encoded from column vectors
+    [InlineData(RichSchema)] // arrays, maps and booleans have no vectors: rows read as records
+    public async Task A_parquet_file_sends_byte_for_byte_what_encoding_its_records_sends(string schemaText)
+    {
+        var schema = (RecordSchema)AvroSchemaParser.Parse(schemaText);
+        var topic = $"parquet-{schema.Name.Name.ToLowerInvariant()}";
+        _stack.Kafka.CreateTopic(topic, 3, 1);
+        var records = Enumerable.Range(1, 6000).Select(i => schemaText == Schema
+            ? new GenericRecord(schema, [(long)i, $"u{i % 300} é", i % 3 == 0 ? null : $"note {i % 7}"])
+            : RichRecord(schema, i)).ToList();
+        var file = Path.Combine(_directory, topic + ".parquet");
+        // Several row groups: each is read while the one before it is encoded.
+        await using (var stream = File.Create(file))
+        await using (var writer = new Streams.Formats.Parquet.ParquetWriter(stream, schema,
+            new Streams.Formats.Parquet.ParquetWriterOptions { RowGroupRows = 1000 }))
+        {
+            await writer.WriteAsync(records);
+            await writer.CompleteAsync();
+        }
+
+        var produced = await Producer().ProduceAsync(
+            new FileProduceOptions { Topic = topic, FilePath = file, SchemaFile = Write(topic + ".avsc", schemaText) },
+            r => throw new InvalidOperationException(r.ToString()));
+
+        produced.Records.Should().Be(6000);
+        var serializer = new AvroSerializer(_stack.Registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var context = new SerializationContext(MessageComponentType.Value, topic);
+        var expected = records.Select(r => Convert.ToHexString(serializer.Serialize(r, context))).Order(StringComparer.Ordinal).ToList();
+        Read(topic, 6000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
+        produced.Bytes.Should().Be(expected.Sum(e => e.Length / 2));
     }
 
     [Fact]
