@@ -203,6 +203,7 @@ public sealed class CsvReader : IDisposable
     }
 
     /// <summary>The index of the first delimiter, quote, CR or LF at or after <paramref name="from"/>; -1 when there is none before the end of the buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int IndexOfStop(int from)
     {
         var offset = from - _maskStart;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Streams.Formats.Model;
 
@@ -65,6 +66,7 @@ public sealed class CsvRecordFileFormat : RecordFileFormat
 
         public Schema Schema { get; } = schema;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken = default)
         {
             if (_pending is { } pending)

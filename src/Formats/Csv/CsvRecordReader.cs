@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Csv;
@@ -14,6 +15,7 @@ public sealed class CsvRecordReader : IDisposable
     private readonly RecordSchema _schema;
     private readonly CsvOptions _options;
     private int[]? _columnOfField;
+    private CsvFieldConverter[]? _converters;
     private string[]? _header;
 
     /// <summary>Creates a reader of records of <paramref name="schema"/> over <paramref name="reader"/>.</summary>
@@ -32,9 +34,11 @@ public sealed class CsvRecordReader : IDisposable
 
     /// <summary>Reads the next record; <c>null</c> at the end of input.</summary>
     /// <exception cref="CsvFormatException">The row is malformed or a value does not convert.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GenericRecord? Read()
     {
         _columnOfField ??= ResolveColumns();
+        _converters ??= [.. _schema.Fields.Select(f => new CsvFieldConverter(f.Schema, _options.NullValue))];
         if (!_reader.Read())
         {
             return null;
@@ -58,7 +62,7 @@ public sealed class CsvRecordReader : IDisposable
 
             try
             {
-                values[i] = CsvValueConverter.Convert(_reader.GetField(column), fields[i].Schema, _options.NullValue);
+                values[i] = _converters[i].Convert(_reader.GetField(column));
             }
             catch (FormatException e)
             {

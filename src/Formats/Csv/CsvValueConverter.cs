@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Streams.Formats.Model;
 
 namespace Streams.Formats.Csv;
@@ -43,6 +44,7 @@ public static class CsvValueConverter
 
     /// <summary>Converts <paramref name="text"/> to a value of <paramref name="schema"/>; a string is made only for text values.</summary>
     /// <exception cref="FormatException">The text is not a value of the schema.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Convert(ReadOnlySpan<char> text, Schema schema, string nullValue = "")
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -71,6 +73,7 @@ public static class CsvValueConverter
             : throw new FormatException($"'{Shorten(text)}' is not a valid {schema.DisplayName}.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryConvert(ReadOnlySpan<char> text, Schema schema, out object? value)
     {
         var invariant = CultureInfo.InvariantCulture;
@@ -159,7 +162,8 @@ public static class CsvValueConverter
     /// The value of up to <paramref name="maxDigits"/> ASCII digits and nothing else, which the integer parsers read as the same
     /// number: a shortcut for the common case that leaves signs, overflow and refusals to them.
     /// </summary>
-    private static bool TryPlainDigits(ReadOnlySpan<char> text, int maxDigits, out long value)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryPlainDigits(ReadOnlySpan<char> text, int maxDigits, out long value)
     {
         value = 0;
         if (text.IsEmpty || text.Length > maxDigits)
@@ -186,7 +190,8 @@ public static class CsvValueConverter
     /// the common case that double.TryParse reads as the same number, because those digits as an integer and the power of
     /// ten below them are exact doubles, and one IEEE division of exact operands rounds correctly, as the parser does.
     /// </summary>
-    private static bool TryPlainDecimal(ReadOnlySpan<char> text, out double value)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryPlainDecimal(ReadOnlySpan<char> text, out double value)
     {
         value = 0;
         var point = text.IndexOf('.');

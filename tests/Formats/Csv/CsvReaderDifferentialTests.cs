@@ -8,7 +8,7 @@ using Streams.Formats.Tests.Csv.Oracle;
 namespace Streams.Formats.Tests.Csv;
 
 /// <summary>
-/// Compares <see cref="CsvReader"/> and <see cref="CsvValueConverter"/> with the character-at-a-time implementations they
+/// Compares <see cref="CsvReader"/>, <see cref="CsvValueConverter"/> and <see cref="CsvFieldConverter"/> with the character-at-a-time implementations they
 /// replaced (<see cref="CharByCharCsvReader"/>, <see cref="StringCsvValueConverter"/>) on generated input: every row, every
 /// error (message, row, column) and where reading resumes after one must be the same.
 /// </summary>
@@ -86,7 +86,7 @@ public sealed class CsvReaderDifferentialTests
     }
 
     [Fact]
-    public void Numbers_and_other_values_convert_as_the_string_converter_converts_them()
+    public void Numbers_and_other_values_convert_as_the_string_converter_converts_them_alone_and_by_column()
     {
         var random = new Random(7);
         var texts = new List<string>
@@ -110,6 +110,7 @@ public sealed class CsvReaderDifferentialTests
             PrimitiveSchema.String, PrimitiveSchema.Bytes, UnionSchema.Nullable(PrimitiveSchema.String),
             UnionSchema.Nullable(PrimitiveSchema.Long), new UnionSchema([PrimitiveSchema.Int, PrimitiveSchema.String]),
             new UnionSchema([PrimitiveSchema.Null, PrimitiveSchema.Double, PrimitiveSchema.Int]),
+            new UnionSchema([PrimitiveSchema.Int, PrimitiveSchema.Null]), UnionSchema.Nullable(PrimitiveSchema.Double), PrimitiveSchema.Null,
             new EnumSchema(new SchemaName("Suit", null), ["true", "abc", "NULL"]),
             new PrimitiveSchema(SchemaType.Int, LogicalType.Date), new PrimitiveSchema(SchemaType.String, LogicalType.Uuid),
             new PrimitiveSchema(SchemaType.Long, LogicalType.TimestampMillis), new PrimitiveSchema(SchemaType.Long, LogicalType.LocalTimestampMicros),
@@ -120,12 +121,14 @@ public sealed class CsvReaderDifferentialTests
         {
             foreach (var nullValue in new[] { "", "NULL" })
             {
+                var column = new CsvFieldConverter(schema, nullValue);
                 foreach (var text in texts)
                 {
                     var expected = Conversion(() => StringCsvValueConverter.Convert(text, schema, nullValue));
                     Conversion(() => CsvValueConverter.Convert(text.AsSpan(), schema, nullValue))
                         .Should().Be(expected, $"'{text}' as {schema.DisplayName} (null '{nullValue}')");
                     Conversion(() => CsvValueConverter.Convert(text, schema, nullValue)).Should().Be(expected);
+                    Conversion(() => column.Convert(text)).Should().Be(expected, $"'{text}' in a column of {schema.DisplayName} (null '{nullValue}')");
                     accepted += expected.StartsWith("value", StringComparison.Ordinal) ? 1 : 0;
                 }
             }
