@@ -66,7 +66,7 @@ public sealed class CsvReader : IDisposable
     /// <summary>The file name used in error messages.</summary>
     public string File { get; }
 
-    /// <summary>The 1-based number of the row last returned by <see cref="ReadRow"/> (0 before the first).</summary>
+    /// <summary>The 1-based number of the row last read by <see cref="ReadRow"/> or <see cref="Read"/> (0 before the first).</summary>
     public long Row { get; private set; }
 
     /// <summary>
