@@ -247,6 +247,11 @@ public sealed class JsonLinesReader : IEncodedRecordReader
         {
             throw new JsonLinesException(e.Reason, _fileName, _line, e.Path, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // An escaped lone surrogate ("\ud800" without its pair) is valid JSON but no text: the line is bad, not the file.
+            throw new JsonLinesException($"a string is not valid text: {e.Message}", _fileName, _line, "", e);
+        }
     }
 
     /// <inheritdoc />
