@@ -152,7 +152,7 @@ public sealed class FileProducer
 
         run.Report(force: true);
         return new ProducedFile(options.Topic, options.EffectiveSubject, schemaId, run.Delivered, run.Bytes, run.Rejected, run.FailedCount,
-            run.FirstFailure, run.Pass, run.Clock.Elapsed) { AvroPassthrough = run.Passthrough is true };
+            run.FirstFailure, run.Pass, run.Clock.Elapsed) { AvroPassthrough = run.Passthrough is true, Transcoded = run.Transcoded };
     }
 
     /// <summary>Discards the batches not sent once the encoder stopped: waits for it, keeping its failure (if not a cancellation) in the task.</summary>
@@ -292,6 +292,7 @@ public sealed class FileProducer
                             if (encoded is not null && encoded.IsEncoded(i))
                             {
                                 batch.AddEncoded(run.Schema, encoded.Encoded(i), ordinal, serializer, context);
+                                run.Transcoded++;
                             }
                             else if ((encoded is not null ? encoded.Decoded(i) : records![i]) is GenericRecord record)
                             {
@@ -592,6 +593,9 @@ public sealed class FileProducer
 
         /// <summary>Whether an Avro file's records go as they are encoded (<see cref="PassThroughAsync"/>); null until known.</summary>
         public bool? Passthrough { get; set; }
+
+        /// <summary>Records added as the reader encoded them (<see cref="IEncodedRecordReader"/>); counted by the encoder.</summary>
+        public long Transcoded { get; set; }
 
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
