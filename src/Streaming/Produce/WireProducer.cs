@@ -8,7 +8,8 @@ namespace Streams.Streaming.Produce;
 /// <summary>
 /// A producer to one topic on librdkafka's own produce call, for <see cref="FileProducer"/>'s hot path. Confluent.Kafka's
 /// <c>Produce</c> needs a <c>byte[]</c> per key and value and, to learn of a failure, a delivery handler per message
-/// (a GCHandle and a report object each); here librdkafka copies each message from a span (<c>RD_KAFKA_MSG_F_COPY</c>) and
+/// (a GCHandle and a report object each); here a read batch goes over in one call (<c>rd_kafka_produce_batch</c>), librdkafka
+/// copies each message from the batch's buffer (<c>RD_KAFKA_MSG_F_COPY</c>) and
 /// calls back only for failures (<c>delivery.report.only.error</c>), each carrying the number the caller gave the message,
 /// so a delivered message costs no callback and a failed one is still named. Configured from the same
 /// <see cref="ProducerConfig"/> (<see cref="KafkaClientFactory.ProducerConfig"/>) every other producer uses, on the same library.
@@ -25,7 +26,15 @@ internal sealed unsafe class WireProducer : IDisposable
     // About 50 ms of asking, at most: a broker connection opens in about 1 ms on one host.
     private const int BrokerUpAttempts = 50;
 
+    // librdkafka's defaults for queue.buffering.max.messages and queue.buffering.max.kbytes.
+    private const int DefaultQueueMessages = 100_000;
+    private const long DefaultQueueKilobytes = 1_048_576;
+
     private readonly List<UndeliveredMessage> _failures = [];
+    private readonly int _queueMessages;
+    private readonly long _queueBytes;
+    private NativeMessage[] _batch = [];
+    private int _largestMessage;
     private GCHandle _self;
     private IntPtr _handle;
     private IntPtr _topic;
@@ -36,6 +45,8 @@ internal sealed unsafe class WireProducer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(topic);
+        _queueMessages = config.QueueBufferingMaxMessages ?? DefaultQueueMessages;
+        _queueBytes = (config.QueueBufferingMaxKbytes ?? DefaultQueueKilobytes) * 1024;
         _self = GCHandle.Alloc(this);
         try
         {
@@ -83,7 +94,7 @@ internal sealed unsafe class WireProducer : IDisposable
     /// <see cref="TakeFailures"/> should it not be delivered. <see cref="ErrorCode.Local_QueueFull"/> means: poll, then try again.
     /// </summary>
     /// <returns><see cref="ErrorCode.NoError"/>, or why librdkafka refused the message at once.</returns>
-    public ErrorCode Produce(ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, bool keyed, long number)
+    private ErrorCode Produce(ReadOnlySpan<byte> value, ReadOnlySpan<byte> key, bool keyed, long number)
     {
         fixed (byte* v = value)
         fixed (byte* k = key)
@@ -92,6 +103,107 @@ internal sealed unsafe class WireProducer : IDisposable
                 keyed ? (nuint)key.Length : 0, (IntPtr)number) == 0
                 ? ErrorCode.NoError
                 : (ErrorCode)Native.LastError();
+        }
+    }
+
+    /// <summary>
+    /// Hands over <paramref name="messages"/> (their keys and values in <paramref name="bytes"/>) in one call, in order:
+    /// librdkafka partitions and copies each, as <see cref="Produce"/> does, but takes its locks once per batch rather
+    /// than once per message. Each message is numbered <paramref name="numberBase"/> | its ordinal. Waits (serving
+    /// events) for room in librdkafka's queue first, so that no message of the batch is refused for a full queue: a
+    /// refused message would be handed over again after the ones behind it, and a key's messages must stay in order.
+    /// </summary>
+    /// <returns>The messages librdkafka refused at once, with why; empty when all were handed over.</returns>
+    public List<UndeliveredMessage> ProduceBatch(ReadOnlySpan<byte> bytes, ReadOnlySpan<EncodedMessage> messages, long numberBase)
+    {
+        var refused = new List<UndeliveredMessage>();
+        if (messages.IsEmpty)
+        {
+            return refused;
+        }
+
+        if (_batch.Length < messages.Length)
+        {
+            _batch = GC.AllocateArray<NativeMessage>(messages.Length, pinned: true);
+        }
+
+        var batchBytes = 0L;
+        foreach (ref readonly var message in messages)
+        {
+            var size = message.ValueLength + Math.Max(0, message.KeyLength);
+            batchBytes += size;
+            _largestMessage = Math.Max(_largestMessage, size);
+        }
+
+        // librdkafka counts queued messages and bytes until they are delivered; what it does not say, the largest message
+        // handed over bounds. A batch that cannot fit even an empty queue goes message by message.
+        if (messages.Length > _queueMessages || batchBytes > _queueBytes)
+        {
+            for (var i = 0; i < messages.Length; i++)
+            {
+                ProduceOne(bytes, messages[i], numberBase, refused);
+            }
+
+            return refused;
+        }
+
+        while (Native.OutqLen(_handle) is var queued && (queued + messages.Length > _queueMessages || (long)queued * _largestMessage + batchBytes > _queueBytes))
+        {
+            Native.Poll(_handle, 1);
+        }
+
+        fixed (byte* start = bytes)
+        {
+            for (var i = 0; i < messages.Length; i++)
+            {
+                ref readonly var message = ref messages[i];
+                ref var native = ref _batch[i];
+                native = default;
+                native.Payload = (IntPtr)(start + message.ValueStart);
+                native.Length = (nuint)message.ValueLength;
+                if (message.KeyLength >= 0)
+                {
+                    native.Key = (IntPtr)(start + message.KeyStart);
+                    native.KeyLength = (nuint)message.KeyLength;
+                }
+
+                native.Opaque = (IntPtr)(numberBase | message.Ordinal);
+            }
+
+            fixed (NativeMessage* batch = _batch)
+            {
+                if (Native.ProduceBatch(_topic, PartitionUnassigned, CopyFlag, batch, messages.Length) == messages.Length)
+                {
+                    return refused;
+                }
+            }
+        }
+
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (_batch[i].Error is not 0 and var error)
+            {
+                refused.Add(new UndeliveredMessage(numberBase | messages[i].Ordinal, messages[i].ValueLength + Math.Max(0, messages[i].KeyLength),
+                    new Error((ErrorCode)error).Reason));
+            }
+        }
+
+        return refused;
+    }
+
+    private void ProduceOne(ReadOnlySpan<byte> bytes, in EncodedMessage message, long numberBase, List<UndeliveredMessage> refused)
+    {
+        var value = bytes.Slice(message.ValueStart, message.ValueLength);
+        var key = message.KeyLength < 0 ? default : bytes.Slice(message.KeyStart, message.KeyLength);
+        ErrorCode error;
+        while ((error = Produce(value, key, message.KeyLength >= 0, numberBase | message.Ordinal)) == ErrorCode.Local_QueueFull)
+        {
+            Poll(1);
+        }
+
+        if (error != ErrorCode.NoError)
+        {
+            refused.Add(new UndeliveredMessage(numberBase | message.Ordinal, message.ValueLength + Math.Max(0, message.KeyLength), new Error(error).Reason));
         }
     }
 
@@ -188,7 +300,7 @@ internal sealed unsafe class WireProducer : IDisposable
             Marshal.PtrToStringUTF8(Native.ErrorString(message->Error)) ?? code.ToString()));
     }
 
-    /// <summary>librdkafka's <c>rd_kafka_message_t</c>, as far as a delivery report reads it.</summary>
+    /// <summary>librdkafka's <c>rd_kafka_message_t</c>: what a delivery report reads, and what <see cref="ProduceBatch"/> fills in.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct NativeMessage
     {
@@ -227,6 +339,8 @@ internal sealed unsafe class WireProducer : IDisposable
         private static readonly delegate* unmanaged<IntPtr, void> TopicDestroyFn = (delegate* unmanaged<IntPtr, void>)LibrdkafkaNative.Export("rd_kafka_topic_destroy");
         private static readonly delegate* unmanaged<IntPtr, int, int, byte*, nuint, byte*, nuint, IntPtr, int> ProduceFn =
             (delegate* unmanaged<IntPtr, int, int, byte*, nuint, byte*, nuint, IntPtr, int>)LibrdkafkaNative.Export("rd_kafka_produce");
+        private static readonly delegate* unmanaged<IntPtr, int, int, NativeMessage*, int, int> ProduceBatchFn =
+            (delegate* unmanaged<IntPtr, int, int, NativeMessage*, int, int>)LibrdkafkaNative.Export("rd_kafka_produce_batch");
         private static readonly delegate* unmanaged<int> LastErrorFn = (delegate* unmanaged<int>)LibrdkafkaNative.Export("rd_kafka_last_error");
         private static readonly delegate* unmanaged<IntPtr, int, int> PollFn = (delegate* unmanaged<IntPtr, int, int>)LibrdkafkaNative.Export("rd_kafka_poll");
         private static readonly delegate* unmanaged<IntPtr, int, int> FlushFn = (delegate* unmanaged<IntPtr, int, int>)LibrdkafkaNative.Export("rd_kafka_flush");
@@ -248,6 +362,9 @@ internal sealed unsafe class WireProducer : IDisposable
 
         public static int Produce(IntPtr topic, int partition, int flags, byte* payload, nuint length, byte* key, nuint keyLength, IntPtr opaque) =>
             ProduceFn(topic, partition, flags, payload, length, key, keyLength, opaque);
+
+        public static int ProduceBatch(IntPtr topic, int partition, int flags, NativeMessage* messages, int count) =>
+            ProduceBatchFn(topic, partition, flags, messages, count);
 
         public static int LastError() => LastErrorFn();
 

@@ -164,6 +164,37 @@ public sealed class FileProducerTests : IAsyncLifetime
         Read("sized", 2).Select(m => m.Value.Length).Should().OnlyContain(length => length < 100);
     }
 
+    [Theory]
+    [InlineData(1500)] // a read batch fits the queue, two do not: each waits for room
+    [InlineData(300)] // a read batch does not fit even an empty queue: its messages go one by one
+    public async Task A_small_librdkafka_queue_makes_the_producer_wait_and_keeps_each_keys_records_in_file_order(int queueMessages)
+    {
+        var topic = $"queued-{queueMessages}";
+        _stack.Kafka.CreateTopic(topic, 4, 1);
+        var file = Write(topic + ".jsonl", string.Join("\n", Enumerable.Range(1, 5000).Select(i => $$"""{"id":{{i}},"user":"u{{i % 7}}"}""")));
+        var rejected = new List<RejectedRecord>();
+        var clients = new KafkaClientFactory(new KafkaOptions
+        {
+            BootstrapServers = _stack.Kafka.BootstrapServers,
+            Properties = { ["queue.buffering.max.messages"] = queueMessages.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+
+        var produced = await new FileProducer(clients, _stack.Registry).ProduceAsync(Options(topic, file) with { KeyField = "user" },
+            rejected.Add);
+
+        rejected.Should().BeEmpty();
+        produced.Records.Should().Be(5000);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(Schema);
+        var ids = Read(topic, 5000).Select(m => (Key: System.Text.Encoding.UTF8.GetString(m.Key!),
+            Id: (long)((GenericRecord)Streams.Formats.Avro.Binary.AvroDatumReader.For(schema).Read(m.Value.AsSpan(5))!)[0]!)).ToList();
+        ids.Should().HaveCount(5000);
+        ids.Select(m => m.Id).Should().OnlyHaveUniqueItems();
+        foreach (var key in ids.GroupBy(m => m.Key))
+        {
+            key.Select(m => m.Id).Should().BeInAscendingOrder("a key's records keep the file's order");
+        }
+    }
+
     [Fact]
     public async Task Messages_that_time_out_in_librdkafka_are_each_reported_undelivered_with_their_record()
     {
