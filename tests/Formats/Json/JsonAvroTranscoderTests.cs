@@ -76,6 +76,31 @@ public sealed class JsonAvroTranscoderTests
     }
 
     [Fact]
+    public void A_declined_line_leaves_the_output_as_it_was()
+    {
+        var transcoder = JsonAvroTranscoder.Compile(Event)!;
+        using var output = new ByteBuffer(16);
+        using var scratch = new ByteBuffer(16);
+        output.Write([1, 2, 3]);
+        foreach (var line in new[]
+        {
+            """{"id":1,"user":"u","ms":1,"price":1,"ratio":1,"ok":true,"where":{"city":"x"},"flag":true} x""",
+            """{"flag":true,"where":{"city":"x"},"ok":true,"ratio":1,"price":1,"ms":1,"user":"u","id":1,"id":2}""",
+            """{"id":1,"user":"u","ms":1,"price":1,"ratio":1,"ok":true,"where":{"zip":1},"flag":true}""",
+            """{"id":1,"user":"u","ms":1,"price":1,"ratio":1,"ok":true,"where":{"city":"x"},"flag":true,"note":"\ud800"}""",
+        })
+        {
+            transcoder.TryTranscode(Encoding.UTF8.GetBytes(line), output, scratch).Should().BeFalse(line);
+            output.WrittenSpan.ToArray().Should().Equal([1, 2, 3], line);
+        }
+
+        var good = """{"flag":true,"where":{"city":"x"},"ok":true,"ratio":1,"price":1,"ms":1,"user":"u","id":1}""";
+        transcoder.TryTranscode(Encoding.UTF8.GetBytes(good), output, scratch).Should().BeTrue();
+        var record = JsonLinesReaderRecord(good);
+        output.WrittenSpan.ToArray().Should().Equal([1, 2, 3, .. AvroDatumWriter.For(Event).ToArray(record)]);
+    }
+
+    [Fact]
     public async Task Generated_lines_give_the_same_bytes_or_the_same_errors_on_both_paths()
     {
         var generator = new LineGenerator(new Random(1710), Event);
@@ -174,6 +199,12 @@ public sealed class JsonAvroTranscoderTests
         }
 
         compiled.Should().BeGreaterThan(20, "the generator should make flat record schemas");
+    }
+
+    private static object? JsonLinesReaderRecord(string line)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(line);
+        return JsonValueParser.Compile(Event)(document.RootElement);
     }
 
     /// <summary>The decoding path: records' bytes through <see cref="AvroDatumWriter"/>, errors as text, and the lines read.</summary>
