@@ -72,11 +72,9 @@ internal sealed class JsonAvroTranscoder
     private static bool Record(ref Utf8JsonReader json, ref AvroWriter writer, RecordPlan plan, ByteBuffer output, ByteBuffer scratch)
     {
         var count = plan.Fields.Length;
-        Span<int> starts = count <= StackFields ? stackalloc int[count] : new int[count];
-        Span<int> ends = count <= StackFields ? stackalloc int[count] : new int[count];
-        Span<bool> seen = count <= StackFields ? stackalloc bool[count] : new bool[count];
-        writer.Flush();
-        var recordStart = output.Length;
+        // Where each field's encoding starts, and one past where it ends (0: not seen), by position.
+        Span<int> bounds = count <= StackFields ? stackalloc int[2 * count] : new int[2 * count];
+        var recordStart = output.Length + writer.Buffered;
         var expected = 0;
         var found = 0;
         var ordered = true;
@@ -96,21 +94,21 @@ internal sealed class JsonAvroTranscoder
                 continue;
             }
 
-            if (seen[position])
+            if (bounds[(2 * position) + 1] != 0)
             {
                 return false; // the decoding path keeps the last value, after parsing the first
             }
 
-            seen[position] = true;
             found++;
             ordered &= position == expected;
-            starts[position] = output.Length + writer.Buffered;
+            var start = output.Length + writer.Buffered;
             if (!Value(ref json, ref writer, plan.Fields[position], output, scratch))
             {
                 return false;
             }
 
-            ends[position] = output.Length + writer.Buffered;
+            bounds[2 * position] = start;
+            bounds[(2 * position) + 1] = output.Length + writer.Buffered + 1;
             expected = position + 1;
         }
 
@@ -127,9 +125,9 @@ internal sealed class JsonAvroTranscoder
         var came = scratch.WrittenSpan;
         for (var i = 0; i < count; i++)
         {
-            if (seen[i])
+            if (bounds[(2 * i) + 1] != 0)
             {
-                writer.WriteFixed(came[(starts[i] - recordStart)..(ends[i] - recordStart)]);
+                writer.WriteFixed(came[(bounds[2 * i] - recordStart)..(bounds[(2 * i) + 1] - 1 - recordStart)]);
             }
             else if (plan.Missing[i] is { } missing)
             {
