@@ -29,8 +29,10 @@ internal sealed class JsonAvroTranscoder
     }
 
     /// <summary>The transcoder for records of <paramref name="schema"/>, or null when it holds a type it does not transcode.</summary>
-    public static JsonAvroTranscoder? Compile(Schema schema) =>
-        schema is RecordSchema record && Compiler.Record(record, []) is { } plan ? new JsonAvroTranscoder(plan) : null;
+    public static JsonAvroTranscoder? Compile(Schema schema) => schema is RecordSchema record
+        && Compiler.Record(record, new HashSet<RecordSchema>(ReferenceEqualityComparer.Instance)) is { } plan
+            ? new JsonAvroTranscoder(plan)
+            : null;
 
     /// <summary>
     /// Appends the Avro binary datum of the record on <paramref name="line"/> to <paramref name="output"/>, using
