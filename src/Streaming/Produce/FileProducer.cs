@@ -9,6 +9,8 @@ using Streams.Formats.Avro.Files;
 using Streams.Formats.Avro.Resolution;
 using Streams.Formats.Avro.Schemas;
 using Streams.Formats.Json;
+using Streams.Formats.Avro.Binary;
+using Streams.Formats.Parquet;
 using Streams.Formats.Model;
 using Streams.Registry;
 using Streams.Registry.Client;
@@ -236,6 +238,25 @@ public sealed class FileProducer
             stream.Position = 0;
         }
 
+        if (format is ParquetRecordFileFormat && run.KeyField is null)
+        {
+            ParquetReader parquet;
+            try
+            {
+                parquet = await ParquetReader.OpenAsync(stream, path, leaveOpen: true, cancellationToken);
+            }
+            catch (ParquetException e)
+            {
+                batch.Dispose();
+                throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
+            }
+
+            await using (parquet)
+            {
+                return await EncodeColumnsAsync(parquet, batch, run, pass, serializer, output, cancellationToken);
+            }
+        }
+
         IRecordReader reader;
         try
         {
@@ -378,6 +399,101 @@ public sealed class FileProducer
         finally
         {
             batch?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One pass over a Parquet file: each row group's columns are read as typed vectors and its rows encoded from them
+    /// (<see cref="ColumnVectorEncoder"/>), with no record per row; a row group the vectors cannot give exactly as
+    /// its records (nested or plain-encoded columns, say) is read as records, as the decoding path reads it. Returns the
+    /// rows read.
+    /// </summary>
+    private static async Task<long> EncodeColumnsAsync(ParquetReader reader, EncodedBatch? batch, Run run, int pass,
+        AvroSerializer serializer, ChannelWriter<EncodedBatch> output, CancellationToken cancellationToken)
+    {
+        const int BatchRows = 4096;
+        var path = run.Options.FilePath;
+        var context = new SerializationContext(MessageComponentType.Value, run.Options.Topic);
+        var fields = run.Schema.Fields.Select(f => f.Name).ToList();
+        var groups = reader.Metadata.RowGroups.Count;
+        using var datum = new ByteBuffer(256);
+        long ordinal = 0;
+        Task<ColumnVector?[]>? next = null;
+        try
+        {
+            // The next row group is read while this one is encoded, as the record path reads ahead.
+            next = groups > 0 ? reader.ReadColumnVectorsAsync(0, run.Schema, fields, cancellationToken) : null;
+            for (var group = 0; group < groups; group++)
+            {
+                try
+                {
+                    var vectors = await next!;
+                    next = null;
+                    var encoder = ColumnVectorEncoder.TryCreate(run.Schema, vectors);
+                    var records = encoder is null
+                        ? await reader.ReadRowGroupAsync(group, new ParquetReadOptions { Schema = run.Schema }, cancellationToken)
+                        : null;
+                    // Only now: the reader reads one thing at a time.
+                    var following = group + 1;
+                    next = following < groups
+                        ? Task.Run(() => reader.ReadColumnVectorsAsync(following, run.Schema, fields, cancellationToken), cancellationToken)
+                        : null;
+                    var rows = encoder?.Rows ?? records!.Count;
+                    for (var row = 0; row < rows; row++)
+                    {
+                        ordinal++;
+                        try
+                        {
+                            if (encoder is not null)
+                            {
+                                datum.Clear();
+                                encoder.Encode(row, datum);
+                                batch!.AddEncoded(run.Schema, datum.WrittenSpan, ordinal, serializer, context);
+                            }
+                            else
+                            {
+                                batch!.Add(records![row], ordinal, serializer, context, keyField: null);
+                            }
+                        }
+                        catch (SchemaSerdesException e)
+                        {
+                            batch!.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                        }
+
+                        if (batch!.Count == BatchRows)
+                        {
+                            batch.Fraction = (group + (double)(row + 1) / rows) / groups;
+                            await output.WriteAsync(batch, cancellationToken);
+                            batch = new EncodedBatch(pass);
+                        }
+                    }
+                }
+                catch (RecordFileException e)
+                {
+                    batch!.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                    break;
+                }
+            }
+
+            batch!.Fraction = 1;
+            await output.WriteAsync(batch, cancellationToken);
+            batch = null;
+            return ordinal;
+        }
+        finally
+        {
+            batch?.Dispose();
+            if (next is not null)
+            {
+                // Stopped early: the read ahead finishes before the file may be closed; its error concerns a row group not sent.
+                try
+                {
+                    await next;
+                }
+                catch (Exception e) when (e is RecordFileException or OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                }
+            }
         }
     }
 

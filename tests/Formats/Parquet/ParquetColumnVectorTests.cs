@@ -6,19 +6,6 @@ namespace Streams.Formats.Tests.Parquet;
 /// <summary>Row groups read as column vectors give, row by row, the values the record path reads from the same file.</summary>
 public sealed class ParquetColumnVectorTests
 {
-    private static async Task<ParquetReader> FileAsync(RecordSchema schema, IEnumerable<GenericRecord> records)
-    {
-        var stream = new MemoryStream();
-        await using (var writer = new ParquetWriter(stream, schema, new ParquetWriterOptions { RowGroupRows = 1000 }, leaveOpen: true))
-        {
-            await writer.WriteAsync(records);
-            await writer.CompleteAsync();
-        }
-
-        stream.Position = 0;
-        return await ParquetReader.OpenAsync(stream);
-    }
-
     private static async Task AssertSameValuesAsync(ParquetReader reader, string[] fields, string[] vectorised, string[] notVectorised)
     {
         reader.Metadata.RowGroups.Count.Should().BeGreaterThan(1);
@@ -57,7 +44,7 @@ public sealed class ParquetColumnVectorTests
     [Fact]
     public async Task Flat_numbers_and_strings_read_as_vectors_equal_the_records()
     {
-        await using var reader = await FileAsync(ParquetTestData.FlatSchema, ParquetTestData.Flat(5000));
+        await using var reader = await ParquetTestData.InMemoryFileAsync(ParquetTestData.FlatSchema, ParquetTestData.Flat(5000));
 
         await AssertSameValuesAsync(reader, ["id", "i", "l", "f", "d", "s", "low", "b"], vectorised: ["id", "i", "l", "f", "d", "low"], notVectorised: ["b"]);
     }
@@ -80,7 +67,7 @@ public sealed class ParquetColumnVectorTests
             i % 5 == 0 ? null : new DecimalValue(i * 37 - 20_000, 2),
             new List<object?> { "t" + (i % 3) },
         ]));
-        await using var reader = await FileAsync(schema, records);
+        await using var reader = await ParquetTestData.InMemoryFileAsync(schema, records);
 
         await AssertSameValuesAsync(reader, ["ts", "at", "amount", "tags"], vectorised: ["ts", "at"], notVectorised: ["tags"]);
     }

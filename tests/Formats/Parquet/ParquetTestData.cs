@@ -1,5 +1,6 @@
 using System.Numerics;
 using Streams.Formats.Model;
+using Streams.Formats.Parquet;
 
 namespace Streams.Formats.Tests.Parquet;
 
@@ -7,6 +8,20 @@ namespace Streams.Formats.Tests.Parquet;
 public static class ParquetTestData
 {
     private static Schema Nullable(Schema s) => UnionSchema.Nullable(s);
+
+    /// <summary><paramref name="records"/> in an in-memory Parquet file of row groups of 1,000 rows, opened for reading.</summary>
+    public static async Task<ParquetReader> InMemoryFileAsync(RecordSchema schema, IEnumerable<GenericRecord> records)
+    {
+        var stream = new MemoryStream();
+        await using (var writer = new ParquetWriter(stream, schema, new ParquetWriterOptions { RowGroupRows = 1000 }, leaveOpen: true))
+        {
+            await writer.WriteAsync(records);
+            await writer.CompleteAsync();
+        }
+
+        stream.Position = 0;
+        return await ParquetReader.OpenAsync(stream);
+    }
 
     public static RecordSchema FlatSchema { get; } = new(new SchemaName("Flat", "test"),
     [

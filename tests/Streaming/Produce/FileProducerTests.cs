@@ -254,6 +254,39 @@ public sealed class FileProducerTests : IAsyncLifetime
         asIs.Bytes.Should().Be(expected.Sum(e => e.Length / 2));
     }
 
+    [Theory]
+    [InlineData(Schema)] // flat: rows encoded from column vectors
+    [InlineData(RichSchema)] // arrays, maps and booleans have no vectors: rows read as records
+    public async Task A_parquet_file_sends_byte_for_byte_what_encoding_its_records_sends(string schemaText)
+    {
+        var schema = (RecordSchema)AvroSchemaParser.Parse(schemaText);
+        var topic = $"parquet-{schema.Name.Name.ToLowerInvariant()}";
+        _stack.Kafka.CreateTopic(topic, 3, 1);
+        var records = Enumerable.Range(1, 6000).Select(i => schemaText == Schema
+            ? new GenericRecord(schema, [(long)i, $"u{i % 300} é", i % 3 == 0 ? null : $"note {i % 7}"])
+            : RichRecord(schema, i)).ToList();
+        var file = Path.Combine(_directory, topic + ".parquet");
+        // Several row groups: each is read while the one before it is encoded.
+        await using (var stream = File.Create(file))
+        await using (var writer = new Streams.Formats.Parquet.ParquetWriter(stream, schema,
+            new Streams.Formats.Parquet.ParquetWriterOptions { RowGroupRows = 1000 }))
+        {
+            await writer.WriteAsync(records);
+            await writer.CompleteAsync();
+        }
+
+        var produced = await Producer().ProduceAsync(
+            new FileProduceOptions { Topic = topic, FilePath = file, SchemaFile = Write(topic + ".avsc", schemaText) },
+            r => throw new InvalidOperationException(r.ToString()));
+
+        produced.Records.Should().Be(6000);
+        var serializer = new AvroSerializer(_stack.Registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var context = new SerializationContext(MessageComponentType.Value, topic);
+        var expected = records.Select(r => Convert.ToHexString(serializer.Serialize(r, context))).Order(StringComparer.Ordinal).ToList();
+        Read(topic, 6000).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal).Should().Equal(expected);
+        produced.Bytes.Should().Be(expected.Sum(e => e.Length / 2));
+    }
+
     [Fact]
     public async Task An_avro_file_of_another_writer_schema_is_decoded_and_encoded_in_the_produced_one()
     {
