@@ -10,7 +10,7 @@ namespace Streams.Formats.Json;
 /// that is not JSON or not a record of the schema raises a <see cref="JsonLinesException"/> with its line number
 /// and field path, after the records of the lines before it were returned.
 /// </summary>
-public sealed class JsonLinesReader : IRecordReader
+public sealed class JsonLinesReader : IEncodedRecordReader
 {
     private const int BatchSize = 1024;
     private const int InitialBufferSize = 64 * 1024;
@@ -21,6 +21,10 @@ public sealed class JsonLinesReader : IRecordReader
     private readonly string? _fileName;
     private readonly Action<RecordFileException>? _onBadRecord;
     private JsonLinesException? _pending;
+    private JsonAvroTranscoder? _transcoder;
+    private bool _transcoderCompiled;
+    private EncodedRecordBatch? _encoded;
+    private ByteBuffer? _scratch;
     private long _line;
 
     // Why bytes rather than a StreamReader: a line is parsed where it lies in the buffer, with no UTF-16 string made
@@ -57,15 +61,53 @@ public sealed class JsonLinesReader : IRecordReader
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<object?>?> ReadBatchAsync(CancellationToken cancellationToken = default)
     {
+        var batch = new List<object?>();
+        return await ReadLinesAsync(batch, null, cancellationToken).ConfigureAwait(false) ? batch : null;
+    }
+
+    /// <summary>
+    /// The next batch with each line's record in Avro binary where the schema allows it (flat types, see
+    /// <see cref="JsonAvroTranscoder"/>), with the very bytes the decoded record encodes to; a line that is not
+    /// transcoded is decoded as <see cref="ReadBatchAsync"/> decodes it, and bad lines are reported as there.
+    /// </summary>
+    public async ValueTask<EncodedRecordBatch?> ReadEncodedBatchAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = _encoded ??= new EncodedRecordBatch();
+        batch.Clear();
+        return await ReadLinesAsync(null, batch, cancellationToken).ConfigureAwait(false) ? batch : null;
+    }
+
+    /// <summary>True when <see cref="ReadEncodedBatchAsync"/> transcodes lines; false when the schema holds types it does not.</summary>
+    internal bool Transcodes => Transcoder is not null;
+
+    private JsonAvroTranscoder? Transcoder
+    {
+        get
+        {
+            if (!_transcoderCompiled)
+            {
+                _transcoder = JsonAvroTranscoder.Compile(Schema);
+                _transcoderCompiled = true;
+            }
+
+            return _transcoder;
+        }
+    }
+
+    /// <summary>Reads up to a batch of records into <paramref name="decoded"/> or else <paramref name="encoded"/>; false at the end.</summary>
+    private async ValueTask<bool> ReadLinesAsync(List<object?>? decoded, EncodedRecordBatch? encoded, CancellationToken cancellationToken)
+    {
         if (_pending is { } pending)
         {
             throw Raise(pending);
         }
 
-        var batch = new List<object?>();
-        while (batch.Count < BatchSize)
+        var transcoder = encoded is null ? null : Transcoder;
+        var count = 0;
+        while (count < BatchSize)
         {
-            var line = await NextLineAsync(cancellationToken).ConfigureAwait(false);
+            // Most lines lie whole in the buffer: taking them without the asynchronous call saves its cost per line.
+            var line = TakeBufferedLine() ?? await NextLineAsync(cancellationToken).ConfigureAwait(false);
             if (line is not { } bytes)
             {
                 break;
@@ -77,9 +119,30 @@ public sealed class JsonLinesReader : IRecordReader
                 continue;
             }
 
+            if (transcoder is not null)
+            {
+                var start = encoded!.Bytes.Length;
+                if (transcoder.TryTranscode(bytes.Span, encoded.Bytes, _scratch ??= new ByteBuffer(1024)))
+                {
+                    encoded.AddEncoded(start);
+                    count++;
+                    continue;
+                }
+            }
+
             try
             {
-                batch.Add(ParseLine(bytes));
+                var value = ParseLine(bytes);
+                if (decoded is not null)
+                {
+                    decoded.Add(value);
+                }
+                else
+                {
+                    encoded!.AddDecoded(value);
+                }
+
+                count++;
             }
             catch (JsonLinesException e) when (_onBadRecord is not null)
             {
@@ -92,12 +155,12 @@ public sealed class JsonLinesReader : IRecordReader
             }
         }
 
-        if (batch.Count == 0)
+        if (count == 0)
         {
-            return _pending is { } error ? throw Raise(error) : null;
+            return _pending is { } error ? throw Raise(error) : false;
         }
 
-        return batch;
+        return true;
     }
 
     /// <summary>A bad line spoils only itself: after its error the next call reads on from the following line.</summary>
@@ -105,6 +168,20 @@ public sealed class JsonLinesReader : IRecordReader
     {
         _pending = null;
         return error;
+    }
+
+    /// <summary>The next line if the buffer holds all of it (and the start of the file was looked at), else null.</summary>
+    private ReadOnlyMemory<byte>? TakeBufferedLine()
+    {
+        var newline = _atStart ? -1 : _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            return null;
+        }
+
+        var line = new ReadOnlyMemory<byte>(_buffer, _start, newline);
+        _start += newline + 1;
+        return TrimCarriageReturn(line);
     }
 
     /// <summary>The next line without its line break (a UTF-8 byte order mark at the start of the file is skipped), or null at the end.</summary>
@@ -185,11 +262,18 @@ public sealed class JsonLinesReader : IRecordReader
         {
             throw new JsonLinesException(e.Reason, _fileName, _line, e.Path, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // An escaped lone surrogate ("\ud800" without its pair) is valid JSON but no text: the line is bad, not the file.
+            throw new JsonLinesException($"a string is not valid text: {e.Message}", _fileName, _line, "", e);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _encoded?.Dispose();
+        _scratch?.Dispose();
         if (!_leaveOpen)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

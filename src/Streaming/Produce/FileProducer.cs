@@ -155,7 +155,7 @@ public sealed class FileProducer
 
         run.Report(force: true);
         return new ProducedFile(options.Topic, options.EffectiveSubject, schemaId, run.Delivered, run.Bytes, run.Rejected, run.FailedCount,
-            run.FirstFailure, run.Pass, run.Clock.Elapsed) { AvroPassthrough = run.Passthrough is true };
+            run.FirstFailure, run.Pass, run.Clock.Elapsed) { AvroPassthrough = run.Passthrough is true, Transcoded = run.Transcoded };
     }
 
     /// <summary>Discards the batches not sent once the encoder stopped: waits for it, keeping its failure (if not a cancellation) in the task.</summary>
@@ -269,6 +269,8 @@ public sealed class FileProducer
         }
 
         var context = new SerializationContext(MessageComponentType.Value, run.Options.Topic);
+        // A key needs a field's value decoded; without one, a reader that hands records over encoded (JSON lines) saves decoding.
+        var encodedReader = run.KeyField is null ? reader as IEncodedRecordReader : null;
         long ordinal = 0;
         try
         {
@@ -276,19 +278,26 @@ public sealed class FileProducer
             {
                 while (true)
                 {
-                    IReadOnlyList<object?>? records;
+                    IReadOnlyList<object?>? records = null;
+                    EncodedRecordBatch? encoded = null;
                     try
                     {
-                        records = await reader.ReadBatchAsync(cancellationToken);
+                        if (encodedReader is not null)
+                        {
+                            encoded = await encodedReader.ReadEncodedBatchAsync(cancellationToken);
+                        }
+                        else
+                        {
+                            records = await reader.ReadBatchAsync(cancellationToken);
+                        }
                     }
                     catch (RecordFileException e)
                     {
                         // The reader cannot go on past this point (a corrupt block, a broken header): say so, keep what went.
                         batch.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
-                        records = null;
                     }
 
-                    if (records is null)
+                    if (records is null && encoded is null)
                     {
                         batch.Fraction = 1;
                         await output.WriteAsync(batch, cancellationToken);
@@ -296,18 +305,25 @@ public sealed class FileProducer
                         return ordinal;
                     }
 
-                    foreach (var item in records)
+                    var count = encoded?.Count ?? records!.Count;
+                    for (var i = 0; i < count; i++)
                     {
                         ordinal++;
-                        if (item is not GenericRecord record)
-                        {
-                            batch.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", "not a record"));
-                            continue;
-                        }
-
                         try
                         {
-                            batch.Add(record, ordinal, serializer, context, run.KeyField);
+                            if (encoded is not null && encoded.IsEncoded(i))
+                            {
+                                batch.AddEncoded(run.Schema, encoded.Encoded(i), ordinal, serializer, context);
+                                run.Transcoded++;
+                            }
+                            else if ((encoded is not null ? encoded.Decoded(i) : records![i]) is GenericRecord record)
+                            {
+                                batch.Add(record, ordinal, serializer, context, run.KeyField);
+                            }
+                            else
+                            {
+                                batch.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", "not a record"));
+                            }
                         }
                         catch (SchemaSerdesException e)
                         {
@@ -685,6 +701,9 @@ public sealed class FileProducer
 
         /// <summary>Whether an Avro file's records go as they are encoded (<see cref="PassThroughAsync"/>); null until known.</summary>
         public bool? Passthrough { get; set; }
+
+        /// <summary>Records added as the reader encoded them (<see cref="IEncodedRecordReader"/>); counted by the encoder.</summary>
+        public long Transcoded { get; set; }
 
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 

@@ -20,6 +20,12 @@ public sealed record ProducedFile(string Topic, string Subject, int SchemaId, lo
     /// </summary>
     public bool AvroPassthrough { get; init; }
 
+    /// <summary>
+    /// Records the reader handed over already encoded (JSON lines transcoded straight to Avro binary, without --key), not
+    /// decoded and encoded again; the other records of the file took the decoding path.
+    /// </summary>
+    public long Transcoded { get; init; }
+
     /// <summary>Acknowledged records per second.</summary>
     public double RecordsPerSecond => Elapsed.TotalSeconds > 0 ? Records / Elapsed.TotalSeconds : 0;
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
 using Streams.Formats.Avro.Files;
 using Streams.Formats.Avro.Schemas;
@@ -6,6 +8,7 @@ using Streams.Registry.Serdes;
 using Streams.Streaming.Kafka;
 using Streams.Streaming.Produce;
 using Streams.Streaming.Tests.Speed;
+using ConfluentDeserializer = Confluent.SchemaRegistry.Serdes.AvroDeserializer<Avro.Generic.GenericRecord>;
 
 namespace Streams.Streaming.Tests.Produce;
 
@@ -27,6 +30,73 @@ public sealed class FileProducerTests : IAsyncLifetime
           {"name":"counts","type":{"type":"array","items":"int"}},{"name":"scores","type":{"type":"map","values":"double"}},
           {"name":"seen","type":"boolean"},{"name":"ratio","type":"float"}]}
         """;
+
+    private const string FlatSchema = """
+        {"type":"record","name":"Flat","namespace":"test","fields":[
+          {"name":"id","type":"long"},{"name":"user","type":"string"},{"name":"note","type":["null","string"],"default":null},
+          {"name":"colour","type":{"type":"enum","name":"Shade","symbols":["RED","BLUE"]}},{"name":"seen","type":"boolean"},
+          {"name":"ratio","type":"float"},{"name":"score","type":"double"},{"name":"level","type":"int","default":3}]}
+        """;
+
+    /// <summary>Line <paramref name="i"/> of the flat file and its record (added to <paramref name="records"/>), or null for a bad line.</summary>
+    private static byte[]? FlatLine(RecordSchema schema, int i, List<GenericRecord> records)
+    {
+        if (i % 97 == 0)
+        {
+            return null;
+        }
+
+        var note = i % 4 == 0 ? null : i % 7 == 0 ? "é\n\"ü☕" : $"note {i}";
+        var level = i % 13 == 0 ? 3 : i % 1000;
+        var score = i % 17 == 0 ? double.NaN : i * 0.25;
+        records.Add(new GenericRecord(schema, [(long)i * 1_000_003, $"user-{i % 50}", note, i % 3 == 0 ? "RED" : "BLUE", i % 2 == 0,
+            (float)(i / 7.0), score, level]));
+        var properties = new List<string>
+        {
+            $"\"id\":{(long)i * 1_000_003}", $"\"user\":\"user-{i % 50}\"",
+            note is null ? (i % 8 == 0 ? "\"note\":null" : "") : i % 7 == 0 ? "\"note\":\"\\u00e9\\n\\\"\u00fc\u2615\"" : $"\"note\":\"{note}\"",
+            $"\"colour\":\"{(i % 3 == 0 ? "RED" : "BLUE")}\"", $"\"seen\":{(i % 2 == 0 ? "true" : "false")}",
+            $"\"ratio\":{(i / 7.0).ToString("R", CultureInfo.InvariantCulture)}",
+            i % 17 == 0 ? "\"score\":\"NaN\"" : $"\"score\":{(i * 0.25).ToString("R", CultureInfo.InvariantCulture)}",
+            i % 13 == 0 ? "" : $"\"level\":{i % 1000}",
+            i % 11 == 0 ? "\"extra\":{\"x\":[1,{\"y\":\"\\ud800\"}]}" : "",
+        };
+        properties.RemoveAll(p => p.Length == 0);
+        if (i % 5 == 0)
+        {
+            properties.Reverse();
+        }
+
+        return Encoding.UTF8.GetBytes("{" + string.Join(",", properties) + "}");
+    }
+
+    private static readonly string[] BadFlatKinds =
+    [
+        """{"id":1,"user":"u","colour":"RED","seen":true,"ratio":"x","score":1}""",
+        """{"id":1,"colour":"RED","seen":true,"ratio":1,"score":1}""",
+        """{"id":1,"user":"\ud800","colour":"RED","seen":true,"ratio":1,"score":1}""",
+        """{"id":1,"user":"u","colour":"RED","seen":true,"ratio":1,"score":1} x""",
+        """{"id":1.5,"user":"u","colour":"GREEN","seen":true,"ratio":1,"score":1}""",
+    ];
+
+    private static byte[] BadFlatLine(int i) => (i / 97) % 6 == 5
+        ? [.. "{\"id\":1,\"user\":\"u"u8, 0xFF, .. "\",\"colour\":\"RED\",\"seen\":true,\"ratio\":1,\"score\":1}"u8]
+        : Encoding.UTF8.GetBytes(BadFlatKinds[(i / 97) % 6]);
+
+    /// <summary>The positions the bad lines of the flat file are reported at: a blank line follows every 500th line.</summary>
+    private static IEnumerable<string> BadFlatPositions() => Enumerable.Range(1, 3000).Where(i => i % 97 == 0)
+        .Select(i => $"line {(i + (i - 1) / 500).ToString(CultureInfo.InvariantCulture)}");
+
+    private static string ApacheText(object? value) => value switch
+    {
+        null => "null",
+        Avro.Generic.GenericEnum e => e.Value,
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
 
     private SpeedStack _stack = null!;
     private string _directory = null!;
@@ -268,6 +338,64 @@ public sealed class FileProducerTests : IAsyncLifetime
         decodedRejected.Should().ContainSingle().Which.Reason.Should().StartWith("reading stopped here: ").And.Contain("invalid UTF-8");
         asIsRejected.Should().Equal(decodedRejected);
         asIs.Records.Should().Be(decoded.Records).And.BeInRange(1, 589);
+    }
+
+    [Fact]
+    public async Task Json_lines_without_a_key_go_transcoded_send_what_decoding_sends_and_confluents_deserializer_reads_them_back()
+    {
+        _stack.Kafka.CreateTopic("json-transcoded", 3, 1);
+        _stack.Kafka.CreateTopic("json-decoded", 3, 1);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(FlatSchema);
+        var expected = new List<GenericRecord>();
+        var file = new MemoryStream();
+        for (var i = 1; i <= 3000; i++)
+        {
+            file.Write(FlatLine(schema, i, expected) ?? BadFlatLine(i));
+            file.Write(i % 500 == 0 ? "\n\n"u8 : "\n"u8); // a blank line now and then
+        }
+
+        var path = Path.Combine(_directory, "flat.jsonl");
+        await File.WriteAllBytesAsync(path, file.ToArray());
+        var schemaFile = Write("flat.avsc", FlatSchema);
+        var transcodedRejected = new List<RejectedRecord>();
+        var decodedRejected = new List<RejectedRecord>();
+
+        var transcoded = await Producer().ProduceAsync(new FileProduceOptions { Topic = "json-transcoded", FilePath = path, SchemaFile = schemaFile },
+            transcodedRejected.Add);
+        // A key needs the field's value: that run decodes every line.
+        var decoded = await Producer().ProduceAsync(
+            new FileProduceOptions { Topic = "json-decoded", FilePath = path, SchemaFile = schemaFile, KeyField = "user" }, decodedRejected.Add);
+
+        transcoded.Transcoded.Should().Be(expected.Count, "every good line is transcoded");
+        decoded.Transcoded.Should().Be(0);
+        transcoded.Records.Should().Be(expected.Count);
+        decoded.Records.Should().Be(expected.Count);
+        transcodedRejected.Should().Equal(decodedRejected);
+        transcodedRejected.Select(r => r.Position).Should().Equal(BadFlatPositions(), "bad lines are named by their line, blank lines counted");
+        transcodedRejected.Should().Contain(r => r.Reason.Contains("not valid UTF-8", StringComparison.Ordinal))
+            .And.Contain(r => r.Reason.Contains("is missing", StringComparison.Ordinal));
+
+        var serializer = new AvroSerializer(_stack.Registry, new AvroSerializerConfig { AutoRegisterSchemas = false });
+        var context = new SerializationContext(MessageComponentType.Value, "json-transcoded");
+        var values = Read("json-transcoded", expected.Count).Select(m => m.Value).ToList();
+        values.Select(Convert.ToHexString).Order(StringComparer.Ordinal).Should().Equal(
+            expected.Select(r => Convert.ToHexString(serializer.Serialize(r, context))).Order(StringComparer.Ordinal));
+        Read("json-decoded", expected.Count).Select(m => Convert.ToHexString(m.Value)).Order(StringComparer.Ordinal)
+            .Should().Equal(values.Select(Convert.ToHexString).Order(StringComparer.Ordinal));
+
+        // Confluent's deserializer on Apache.Avro, through the registry's HTTP API, reads every value back.
+        using var registry = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(
+            new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = _stack.RegistryUrl });
+        var deserializer = new ConfluentDeserializer(registry);
+        var read = new List<string>();
+        foreach (var value in values)
+        {
+            var record = await deserializer.DeserializeAsync(value, isNull: false, context);
+            read.Add(string.Join("|", schema.Fields.Select(f => ApacheText(record[f.Name]))));
+        }
+
+        read.Order(StringComparer.Ordinal).Should().Equal(
+            expected.Select(r => string.Join("|", r.Values.ToArray().Select(ApacheText))).Order(StringComparer.Ordinal));
     }
 
     private FileProducer Producer() => new(_stack.Clients, _stack.Registry);
