@@ -41,12 +41,12 @@ public sealed class KafkaBenchmark : IBenchmark
     public string Name => "kafka";
 
     /// <inheritdoc />
-    public string Description => "streams produce / consume vs kcat -P / -C on the same bytes (--records N, default 200000; --formats jsonl,avro,csv,parquet)";
+    public string Description => "streams produce / consume vs kcat -P / -C on the same bytes (--records N, default 400000; --formats jsonl,avro,csv,parquet)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var records = 200_000;
+        var records = 400_000;
         string[] formats = ["jsonl", "avro", "csv", "parquet"];
         for (var i = 0; i < args.Length; i++)
         {
