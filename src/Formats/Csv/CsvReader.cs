@@ -35,6 +35,7 @@ public sealed class CsvReader : IDisposable
     private int _rowStart;
     private int _position;
     private bool _skipLineFeed;
+    private bool _skipRestOfLine;
     private int[] _fieldStarts = new int[16];
     private int[] _fieldLengths = new int[16];
     private int _fieldCount;
@@ -111,6 +112,15 @@ public sealed class CsvReader : IDisposable
     {
         _fieldCount = 0;
         _rowStart = _position;
+        if (_skipRestOfLine)
+        {
+            _skipRestOfLine = false;
+            if (!SkipRestOfLine())
+            {
+                return false;
+            }
+        }
+
         if (_skipLineFeed)
         {
             // The last row ended with CR: a LF right after it belongs to that line break.
@@ -183,6 +193,7 @@ public sealed class CsvReader : IDisposable
                 if (_buffer[stop] == _options.Quote)
                 {
                     _position = stop + 1;
+                    _skipRestOfLine = true;
                     throw new CsvFormatException("A quote inside an unquoted field.", File, Row, _fieldCount + 1);
                 }
 
@@ -287,6 +298,7 @@ public sealed class CsvReader : IDisposable
             if (next != _options.Delimiter && next != '\r' && next != '\n')
             {
                 _position = closing + 2;
+                _skipRestOfLine = true;
                 throw new CsvFormatException($"Unexpected '{next}' after a closing quote.", File, Row, _fieldCount + 1);
             }
 
@@ -337,6 +349,33 @@ public sealed class CsvReader : IDisposable
         for (var i = 0; i < _fieldCount; i++)
         {
             fields.Add(new string(GetField(i)));
+        }
+    }
+
+    /// <summary>
+    /// Skips what is left of a malformed row's line, so that the next row starts on the next line and <see cref="Row"/>
+    /// keeps naming lines as they are in the file; false when the input ends first.
+    /// </summary>
+    private bool SkipRestOfLine()
+    {
+        while (true)
+        {
+            _rowStart = _position;
+            var found = _buffer.AsSpan(_position, _end - _position).IndexOfAny('\r', '\n');
+            if (found >= 0)
+            {
+                var stop = _position + found;
+                _position = stop + 1;
+                _rowStart = _position;
+                _skipLineFeed = _buffer[stop] == '\r';
+                return true;
+            }
+
+            _position = _end;
+            if (!Fill())
+            {
+                return false;
+            }
         }
     }
 

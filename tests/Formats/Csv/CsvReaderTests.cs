@@ -49,6 +49,37 @@ public sealed class CsvReaderTests
         error.Message.Should().StartWith($"test.csv: row {row}, column {column}");
     }
 
+    [Theory]
+    [InlineData("a,b\n1,x\"y,more\n3,4\r\n5,6")]
+    [InlineData("a,b\r\n1,\"xy\"z,more\r\n3,4\r\n5,6")]
+    [InlineData("a,b\r1,x\"y\"\r3,4\r5,6")]
+    public void After_a_malformed_row_reading_goes_on_at_the_next_line_and_rows_keep_their_numbers(string text)
+    {
+        using var reader = new CsvReader(new StringReader(text), "test.csv");
+        var fields = new List<string>();
+        var read = new List<(long Row, string Fields)>();
+        var errors = new List<long>();
+        while (true)
+        {
+            try
+            {
+                if (!reader.ReadRow(fields))
+                {
+                    break;
+                }
+
+                read.Add((reader.Row, string.Join("|", fields)));
+            }
+            catch (CsvFormatException e)
+            {
+                errors.Add(e.Row);
+            }
+        }
+
+        errors.Should().Equal(2);
+        read.Should().Equal((1L, "a|b"), (3L, "3|4"), (4L, "5|6"));
+    }
+
     private static readonly RecordSchema Schema = new(new SchemaName("row", null),
     [
         new Field("id", PrimitiveSchema.Long),

@@ -4,7 +4,8 @@ using Streams.Formats.Csv;
 namespace Streams.Formats.Tests.Csv.Oracle;
 
 /// <summary>
-/// The CSV reader as it was before it scanned buffers (one TextReader.Read per character), kept unchanged as the oracle
+/// The CSV reader as it was before it scanned buffers (one TextReader.Read per character), kept as the oracle (changed only
+/// to skip the rest of a malformed row's line, as <see cref="CsvReader"/> now does)
 /// the differential tests compare <see cref="CsvReader"/> against: its rows, errors and where it resumes after one.
 /// </summary>
 internal sealed class CharByCharCsvReader : IDisposable
@@ -13,6 +14,7 @@ internal sealed class CharByCharCsvReader : IDisposable
     private readonly CsvOptions _options;
     private readonly bool _leaveOpen;
     private readonly StringBuilder _field = new();
+    private bool _skipRestOfLine;
 
     /// <summary>Creates a reader over <paramref name="reader"/>; <paramref name="file"/> names it in errors.</summary>
     public CharByCharCsvReader(TextReader reader, string file, CsvOptions? options = null, bool leaveOpen = false)
@@ -45,6 +47,21 @@ internal sealed class CharByCharCsvReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(fields);
         fields.Clear();
+        if (_skipRestOfLine)
+        {
+            // After a malformed row, the rest of its line is not another row.
+            _skipRestOfLine = false;
+            int skipped;
+            while ((skipped = _reader.Read()) >= 0 && skipped != '\r' && skipped != '\n')
+            {
+            }
+
+            if (skipped == '\r' && _reader.Peek() == '\n')
+            {
+                _reader.Read();
+            }
+        }
+
         var c = _reader.Read();
         if (c < 0)
         {
@@ -63,6 +80,7 @@ internal sealed class CharByCharCsvReader : IDisposable
                 c = _reader.Read();
                 if (c >= 0 && c != delimiter && c != '\r' && c != '\n')
                 {
+                    _skipRestOfLine = true;
                     throw new CsvFormatException($"Unexpected '{(char)c}' after a closing quote.", File, Row, fields.Count + 1);
                 }
             }
@@ -72,6 +90,7 @@ internal sealed class CharByCharCsvReader : IDisposable
                 {
                     if (c == quote)
                     {
+                        _skipRestOfLine = true;
                         throw new CsvFormatException("A quote inside an unquoted field.", File, Row, fields.Count + 1);
                     }
 
