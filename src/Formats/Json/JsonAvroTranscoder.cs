@@ -154,7 +154,7 @@ internal sealed class JsonAvroTranscoder
                 return true;
             }
 
-            return node is { Kind: Kind.Null, ValueBranch: < 0 };
+            return node is { Type: SchemaType.Null, ValueBranch: < 0 };
         }
 
         if (node.ValueBranch >= 0)
@@ -166,26 +166,26 @@ internal sealed class JsonAvroTranscoder
             return false; // a union of null alone
         }
 
-        switch (node.Kind)
+        switch (node.Type)
         {
-            case Kind.Boolean when json.TokenType is JsonTokenType.True or JsonTokenType.False:
+            case SchemaType.Boolean when json.TokenType is JsonTokenType.True or JsonTokenType.False:
                 writer.WriteBoolean(json.TokenType == JsonTokenType.True);
                 return true;
-            case Kind.Int when json.TokenType == JsonTokenType.Number && json.TryGetInt32(out var i):
+            case SchemaType.Int when json.TokenType == JsonTokenType.Number && json.TryGetInt32(out var i):
                 writer.WriteInt(i);
                 return true;
-            case Kind.Long when json.TokenType == JsonTokenType.Number && json.TryGetInt64(out var l):
+            case SchemaType.Long when json.TokenType == JsonTokenType.Number && json.TryGetInt64(out var l):
                 writer.WriteLong(l);
                 return true;
-            case Kind.Double when TryGetDouble(ref json, out var d):
+            case SchemaType.Double when TryGetDouble(ref json, out var d):
                 writer.WriteDouble(d);
                 return true;
-            case Kind.Float when TryGetDouble(ref json, out var f):
+            case SchemaType.Float when TryGetDouble(ref json, out var f):
                 writer.WriteFloat((float)f);
                 return true;
-            case Kind.String when json.TokenType == JsonTokenType.String:
+            case SchemaType.String when json.TokenType == JsonTokenType.String:
                 return String(ref json, ref writer, scratch);
-            case Kind.Enum when json.TokenType == JsonTokenType.String:
+            case SchemaType.Enum when json.TokenType == JsonTokenType.String:
                 var symbols = node.Symbols!;
                 for (var s = 0; s < symbols.Length; s++)
                 {
@@ -197,7 +197,7 @@ internal sealed class JsonAvroTranscoder
                 }
 
                 return false;
-            case Kind.Record when json.TokenType == JsonTokenType.StartObject:
+            case SchemaType.Record when json.TokenType == JsonTokenType.StartObject:
                 return Record(ref json, ref writer, node.Record!, output, scratch);
             default:
                 return false;
@@ -258,24 +258,11 @@ internal sealed class JsonAvroTranscoder
         return true;
     }
 
-    private enum Kind : byte
-    {
-        Null,
-        Boolean,
-        Int,
-        Long,
-        Float,
-        Double,
-        String,
-        Enum,
-        Record,
-    }
-
     /// <summary>
-    /// One value's type: its kind, and for a union the branch index of null and of the other branch (-1 when it has none;
+    /// One value's type: its schema type, and for a union the branch index of null and of the other branch (-1 when it has none;
     /// both -1 when it is no union).
     /// </summary>
-    private sealed record Node(Kind Kind, int NullBranch = -1, int ValueBranch = -1, byte[][]? Symbols = null, RecordPlan? Record = null);
+    private sealed record Node(SchemaType Type, int NullBranch = -1, int ValueBranch = -1, byte[][]? Symbols = null, RecordPlan? Record = null);
 
     private sealed class RecordPlan(byte[][] names, Node[] fields, byte[]?[] missing)
     {
@@ -356,10 +343,10 @@ internal sealed class JsonAvroTranscoder
 
             if (valueBranch < 0)
             {
-                return new Node(Kind.Null, nullBranch);
+                return new Node(SchemaType.Null, nullBranch);
             }
 
-            return Plain(union.Branches[valueBranch], open) is { } value && value.Kind != Kind.Null
+            return Plain(union.Branches[valueBranch], open) is { } value && value.Type != SchemaType.Null
                 ? value with { NullBranch = nullBranch, ValueBranch = valueBranch }
                 : null;
         }
@@ -373,15 +360,10 @@ internal sealed class JsonAvroTranscoder
 
             return schema switch
             {
-                { Type: SchemaType.Null } => new Node(Kind.Null),
-                { Type: SchemaType.Boolean } => new Node(Kind.Boolean),
-                { Type: SchemaType.Int } => new Node(Kind.Int),
-                { Type: SchemaType.Long } => new Node(Kind.Long),
-                { Type: SchemaType.Float } => new Node(Kind.Float),
-                { Type: SchemaType.Double } => new Node(Kind.Double),
-                { Type: SchemaType.String } => new Node(Kind.String),
-                EnumSchema e => new Node(Kind.Enum, Symbols: [.. e.Symbols.Select(System.Text.Encoding.UTF8.GetBytes)]),
-                RecordSchema r => Record(r, open) is { } plan ? new Node(Kind.Record, Record: plan) : null,
+                { Type: SchemaType.Null or SchemaType.Boolean or SchemaType.Int or SchemaType.Long or SchemaType.Float or SchemaType.Double
+                    or SchemaType.String } => new Node(schema.Type),
+                EnumSchema e => new Node(SchemaType.Enum, Symbols: [.. e.Symbols.Select(System.Text.Encoding.UTF8.GetBytes)]),
+                RecordSchema r => Record(r, open) is { } plan ? new Node(SchemaType.Record, Record: plan) : null,
                 _ => null,
             };
         }
