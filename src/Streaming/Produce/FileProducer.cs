@@ -222,7 +222,7 @@ public sealed class FileProducer
             catch (Exception e) when (e is RecordFileException or SchemaResolutionException)
             {
                 batch.Dispose();
-                throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
+                throw Unreadable(run, e);
             }
 
             await using (avro)
@@ -248,7 +248,7 @@ public sealed class FileProducer
             catch (ParquetException e)
             {
                 batch.Dispose();
-                throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
+                throw Unreadable(run, e);
             }
 
             await using (parquet)
@@ -265,7 +265,7 @@ public sealed class FileProducer
         catch (Exception e) when (e is RecordFileException or SchemaResolutionException or ArgumentException)
         {
             batch.Dispose();
-            throw new FileProduceException($"{path} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
+            throw Unreadable(run, e);
         }
 
         var context = new SerializationContext(MessageComponentType.Value, run.Options.Topic);
@@ -294,7 +294,7 @@ public sealed class FileProducer
                     catch (RecordFileException e)
                     {
                         // The reader cannot go on past this point (a corrupt block, a broken header): say so, keep what went.
-                        batch.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                        batch.Rejected.Add(StoppedReading(path, e));
                     }
 
                     if (records is null && encoded is null)
@@ -327,7 +327,7 @@ public sealed class FileProducer
                         }
                         catch (SchemaSerdesException e)
                         {
-                            batch.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                            batch.Rejected.Add(Unfit(path, ordinal, e));
                         }
                     }
 
@@ -366,7 +366,7 @@ public sealed class FileProducer
                 }
                 catch (RecordFileException e)
                 {
-                    batch!.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                    batch!.Rejected.Add(StoppedReading(path, e));
                     block = null;
                 }
 
@@ -387,7 +387,7 @@ public sealed class FileProducer
                     }
                     catch (SchemaSerdesException e)
                     {
-                        batch!.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                        batch!.Rejected.Add(Unfit(path, ordinal, e));
                     }
                 }
 
@@ -457,7 +457,7 @@ public sealed class FileProducer
                         }
                         catch (SchemaSerdesException e)
                         {
-                            batch!.Rejected.Add(new RejectedRecord(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message));
+                            batch!.Rejected.Add(Unfit(path, ordinal, e));
                         }
 
                         if (batch!.Count == BatchRows)
@@ -470,7 +470,7 @@ public sealed class FileProducer
                 }
                 catch (RecordFileException e)
                 {
-                    batch!.Rejected.Add(new RejectedRecord(path, Position(e), "reading stopped here: " + Reason(e)));
+                    batch!.Rejected.Add(StoppedReading(path, e));
                     break;
                 }
             }
@@ -532,7 +532,7 @@ public sealed class FileProducer
         var bytes = 0L;
         foreach (ref readonly var message in messages)
         {
-            bytes += message.ValueLength + Math.Max(0, message.KeyLength);
+            bytes += message.Size;
         }
 
         var refused = producer.ProduceBatch(batch.Bytes.WrittenSpan, messages, Run.Number(batch.Pass, 0));
@@ -663,6 +663,16 @@ public sealed class FileProducer
         return schema.Fields.FirstOrDefault(f => f.Name == name) ?? throw new FileProduceException(
             $"--key {name}: the schema {schema.FullName} has no such field (it has {string.Join(", ", schema.Fields.Select(f => f.Name))}).");
     }
+
+    /// <summary>A record the schema does not take (or the registry refused): named and not sent.</summary>
+    private static RejectedRecord Unfit(string path, long ordinal, SchemaSerdesException e) =>
+        new(path, $"record {ordinal}", e.InnerException?.Message ?? e.Message);
+
+    /// <summary>Where a reader could not go on: what was read before it went.</summary>
+    private static RejectedRecord StoppedReading(string path, RecordFileException e) => new(path, Position(e), "reading stopped here: " + Reason(e));
+
+    private static FileProduceException Unreadable(Run run, Exception e) =>
+        new($"{run.Options.FilePath} cannot be read as schema {run.SchemaId} of '{run.Options.EffectiveSubject}': {e.Message}", e);
 
     private static string Position(RecordFileException e) => e switch
     {

@@ -130,9 +130,8 @@ internal sealed unsafe class WireProducer : IDisposable
         var batchBytes = 0L;
         foreach (ref readonly var message in messages)
         {
-            var size = message.ValueLength + Math.Max(0, message.KeyLength);
-            batchBytes += size;
-            _largestMessage = Math.Max(_largestMessage, size);
+            batchBytes += message.Size;
+            _largestMessage = Math.Max(_largestMessage, message.Size);
         }
 
         // librdkafka counts queued messages and bytes until they are delivered; what it does not say, the largest message
@@ -183,8 +182,7 @@ internal sealed unsafe class WireProducer : IDisposable
         {
             if (_batch[i].Error is not 0 and var error)
             {
-                refused.Add(new UndeliveredMessage(numberBase | messages[i].Ordinal, messages[i].ValueLength + Math.Max(0, messages[i].KeyLength),
-                    new Error((ErrorCode)error).Reason));
+                refused.Add(new UndeliveredMessage(numberBase | messages[i].Ordinal, messages[i].Size, new Error((ErrorCode)error).Reason));
             }
         }
 
@@ -203,7 +201,7 @@ internal sealed unsafe class WireProducer : IDisposable
 
         if (error != ErrorCode.NoError)
         {
-            refused.Add(new UndeliveredMessage(numberBase | message.Ordinal, message.ValueLength + Math.Max(0, message.KeyLength), new Error(error).Reason));
+            refused.Add(new UndeliveredMessage(numberBase | message.Ordinal, message.Size, new Error(error).Reason));
         }
     }
 
