@@ -148,13 +148,8 @@ public sealed class FileProducerTests : IAsyncLifetime
             {"id":3,"user":"bob"}
             """);
         var rejected = new List<RejectedRecord>();
-        var clients = new KafkaClientFactory(new KafkaOptions
-        {
-            BootstrapServers = _stack.Kafka.BootstrapServers,
-            Properties = { ["message.max.bytes"] = "2000" },
-        });
 
-        var produced = await new FileProducer(clients, _stack.Registry).ProduceAsync(Options("sized", file), rejected.Add);
+        var produced = await Producer("message.max.bytes", "2000").ProduceAsync(Options("sized", file), rejected.Add);
 
         produced.Records.Should().Be(2);
         produced.Failed.Should().Be(1);
@@ -173,14 +168,9 @@ public sealed class FileProducerTests : IAsyncLifetime
         _stack.Kafka.CreateTopic(topic, 4, 1);
         var file = Write(topic + ".jsonl", string.Join("\n", Enumerable.Range(1, 5000).Select(i => $$"""{"id":{{i}},"user":"u{{i % 7}}"}""")));
         var rejected = new List<RejectedRecord>();
-        var clients = new KafkaClientFactory(new KafkaOptions
-        {
-            BootstrapServers = _stack.Kafka.BootstrapServers,
-            Properties = { ["queue.buffering.max.messages"] = queueMessages.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        });
+        var producer = Producer("queue.buffering.max.messages", queueMessages.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var produced = await new FileProducer(clients, _stack.Registry).ProduceAsync(Options(topic, file) with { KeyField = "user" },
-            rejected.Add);
+        var produced = await producer.ProduceAsync(Options(topic, file) with { KeyField = "user" }, rejected.Add);
 
         rejected.Should().BeEmpty();
         produced.Records.Should().Be(5000);
@@ -208,14 +198,9 @@ public sealed class FileProducerTests : IAsyncLifetime
             {"id":3,"user":"cy"}
             """);
         var rejected = new List<RejectedRecord>();
-        var clients = new KafkaClientFactory(new KafkaOptions
-        {
-            BootstrapServers = _stack.Kafka.BootstrapServers,
-            Properties = { ["message.timeout.ms"] = "1500" },
-        });
 
         // Keyed, so that the partitioner picks the leaderless partition rather than refusing at once.
-        var produced = await new FileProducer(clients, _stack.Registry).ProduceAsync(Options("leaderless", file) with { KeyField = "user" },
+        var produced = await Producer("message.timeout.ms", "1500").ProduceAsync(Options("leaderless", file) with { KeyField = "user" },
             rejected.Add);
 
         produced.Records.Should().Be(0);
@@ -399,6 +384,11 @@ public sealed class FileProducerTests : IAsyncLifetime
     }
 
     private FileProducer Producer() => new(_stack.Clients, _stack.Registry);
+
+    /// <summary>A producer whose librdkafka has <paramref name="property"/> set to <paramref name="value"/>.</summary>
+    private FileProducer Producer(string property, string value) => new(
+        new KafkaClientFactory(new KafkaOptions { BootstrapServers = _stack.Kafka.BootstrapServers, Properties = { [property] = value } }),
+        _stack.Registry);
 
     private static GenericRecord RichRecord(RecordSchema schema, int i) => new(schema,
     [
