@@ -92,7 +92,7 @@ public sealed class AvroSerializer : IAsyncSerializer<GenericRecord>, ISerialize
 
     private async Task<(int Id, AvroDatumWriter Writer, Guid VersionId)> GetWriterAsync(RecordSchema schema, SerializationContext context)
     {
-        var subject = _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, schema.FullName);
+        var subject = _config.Subject ?? _config.SubjectNameStrategy.SubjectFor(context.Topic ?? "", context.Component == MessageComponentType.Key, schema.FullName);
         var glue = _config.WireFormat == MessageWireFormat.Glue;
         try
         {

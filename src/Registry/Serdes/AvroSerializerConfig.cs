@@ -23,4 +23,10 @@ public sealed record AvroSerializerConfig
 
     /// <summary>How subjects are named.</summary>
     public SubjectNameStrategy SubjectNameStrategy { get; init; } = SubjectNameStrategy.Topic;
+
+    /// <summary>
+    /// The one subject every schema is registered or looked up under, whatever the topic (a producer told which subject
+    /// to write, say); null (default): <see cref="SubjectNameStrategy"/> names it.
+    /// </summary>
+    public string? Subject { get; init; }
 }

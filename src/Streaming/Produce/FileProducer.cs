@@ -79,6 +79,7 @@ public sealed class FileProducer
         var serializer = new AvroSerializer(_registry, new AvroSerializerConfig
         {
             AutoRegisterSchemas = false,
+            Subject = options.EffectiveSubject,
             WireFormat = options.WireFormat,
             GlueZlib = options.GlueZlib,
         });

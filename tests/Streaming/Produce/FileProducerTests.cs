@@ -139,6 +139,23 @@ public sealed class FileProducerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subject_named_for_the_run_is_the_one_the_values_are_written_under_whatever_the_topic()
+    {
+        _stack.Kafka.CreateTopic("clicks-elsewhere", 2, 1);
+        var file = Write("elsewhere.jsonl", string.Join("\n", Enumerable.Range(1, 300).Select(i => $$"""{"id":{{i}},"user":"u{{i}}"}""")));
+        var rejected = new List<RejectedRecord>();
+
+        var produced = await Producer().ProduceAsync(Options("clicks-elsewhere", file) with { Subject = "shared-clicks" }, rejected.Add);
+
+        rejected.Should().BeEmpty();
+        produced.Records.Should().Be(300);
+        produced.Subject.Should().Be("shared-clicks");
+        (await _stack.Registry.GetSubjectsAsync()).Should().Contain("shared-clicks").And.NotContain("clicks-elsewhere-value");
+        produced.SchemaId.Should().Be((await _stack.Registry.GetLatestSchemaAsync("shared-clicks")).Id);
+        Read("clicks-elsewhere", 300).Select(m => WireFormat.ReadSchemaId(m.Value)).Should().AllBeEquivalentTo(produced.SchemaId);
+    }
+
+    [Fact]
     public async Task A_message_librdkafka_refuses_at_once_is_named_and_the_rest_go()
     {
         _stack.Kafka.CreateTopic("sized", 1, 1);
