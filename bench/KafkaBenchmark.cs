@@ -28,8 +28,11 @@ public sealed class KafkaBenchmark : IBenchmark
     // librdkafka's sticky partitioner sends keyless records to one partition for 10 ms at a time, so partitions fill
     // unevenly (up to 4x the mean here), and the mock broker keeps at most 5 MiB per partition, dropping the oldest beyond.
     private const int RecordsPerPartition = 12_500;
-    private const int TimedRuns = 3;
     private const string Delimiter = "~#kcat-delimiter#~";
+
+    // Every run writes under one subject, registered by the first: a run to a new topic would otherwise register a new
+    // subject, and the registry (in this process) would compile its request path anew while streams' runs are timed.
+    private const string Subject = "bench-clicks-value";
 
     private const string EventSchema = """
         {"type":"record","name":"Click","namespace":"bench","fields":[
@@ -41,12 +44,13 @@ public sealed class KafkaBenchmark : IBenchmark
     public string Name => "kafka";
 
     /// <inheritdoc />
-    public string Description => "streams produce / consume vs kcat -P / -C on the same bytes (--records N, default 400000; --formats jsonl,avro,csv,parquet)";
+    public string Description => "streams produce / consume vs kcat -P / -C on the same bytes (--records N, default 400000; --runs N timed runs per format, default 5; --formats jsonl,avro,csv,parquet)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var records = 400_000;
+        var timedRuns = 5;
         string[] formats = ["jsonl", "avro", "csv", "parquet"];
         for (var i = 0; i < args.Length; i++)
         {
@@ -55,16 +59,25 @@ public sealed class KafkaBenchmark : IBenchmark
                 case "--records" when i + 1 < args.Length:
                     records = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--runs" when i + 1 < args.Length:
+                    timedRuns = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
                 case "--formats" when i + 1 < args.Length:
                     formats = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option '{args[i]}'; options: --records N, --formats jsonl,avro,csv,parquet");
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; options: --records N, --runs N, --formats jsonl,avro,csv,parquet");
                     return 2;
             }
         }
 
         var partitions = Math.Max(MinPartitions, (records + RecordsPerPartition - 1) / RecordsPerPartition);
+        if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, "kcat"))))
+        {
+            Console.Error.WriteLine("kafka: kcat, the reference this benchmark measures against, is not installed: run scripts/setup.");
+            return 2;
+        }
+
         if (!BenchPostgres.TryConfigure("kafka"))
         {
             return 2;
@@ -83,17 +96,15 @@ public sealed class KafkaBenchmark : IBenchmark
         {
             var (files, schemaFile, wire) = await WriteInputsAsync(directory, records, registry, cancellationToken);
             Console.WriteLine($"{records:N0} records; JSON lines {new FileInfo(files[0]).Length:N0} B; wire format {new FileInfo(wire).Length:N0} B");
-            // kcat before, between and after streams' runs, and its fastest run counts: the machine's noise goes against streams.
-            var kcatRuns = new List<double>();
-            async Task KcatAsync()
+            var kcatRuns = 0;
+            async Task<double> KcatAsync()
             {
-                var topic = $"kcat-{kcatRuns.Count + 1}";
+                var topic = $"kcat-{++kcatRuns}";
                 cluster.CreateTopic(topic, partitions, 1);
-                kcatRuns.Add(await KcatProduceAsync(cluster.BootstrapServers, topic, wire));
+                return await KcatProduceAsync(cluster.BootstrapServers, topic, wire);
             }
 
-            await KcatAsync();
-            var produce = new List<(string Format, double Cold, double[] Timed, string Path)>();
+            var produce = new List<FormatRuns>();
             foreach (var file in files.Where(f => formats.Contains(Path.GetExtension(f).TrimStart('.'))))
             {
                 var format = Path.GetExtension(file).TrimStart('.');
@@ -101,18 +112,22 @@ public sealed class KafkaBenchmark : IBenchmark
                 // one-off `streams produce` of a small file does); the timed runs after it are the steady rate.
                 var (cold, path) = await ProduceAsync(clients, registry, file, $"streams-{format}-cold", schemaFile, records, cluster,
                     partitions, cancellationToken);
-                var timed = new double[TimedRuns];
-                for (var run = 0; run < TimedRuns; run++)
+                // kcat before and after every timed run: this machine's speed drifts by a third within a minute, so each
+                // run is set against kcat's runs on either side of it rather than against a kcat run from another minute.
+                var kcat = new List<double> { await KcatAsync() };
+                var timed = new double[timedRuns];
+                for (var run = 0; run < timedRuns; run++)
                 {
                     (timed[run], _) = await ProduceAsync(clients, registry, file, $"streams-{format}-{run + 1}", schemaFile, records, cluster,
                         partitions, cancellationToken);
+                    kcat.Add(await KcatAsync());
+                    Console.WriteLine($"  {format} run {run + 1}: streams {records / timed[run],10:N0}/s   kcat on either side " +
+                        $"{records / kcat[^2],10:N0}/s {records / kcat[^1],10:N0}/s   {Paired(kcat, timed, run),5:P0} of kcat");
                 }
 
-                produce.Add((format, cold, timed, path));
-                await KcatAsync();
+                produce.Add(new FormatRuns(format, path, cold, timed, [.. kcat]));
             }
 
-            var kcatProduce = kcatRuns.Min();
             var consumedTopic = $"streams-{produce[0].Format}-1";
             var consumeWatch = Stopwatch.StartNew();
             long consumed = 0;
@@ -144,16 +159,20 @@ public sealed class KafkaBenchmark : IBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"summary (records/s, wall clock, one embedded broker, {partitions} partitions)");
-            Console.WriteLine($"  kcat -P (wire-format bytes as they are, fastest of {kcatRuns.Count} runs): {records / kcatProduce:N0}");
-            Console.WriteLine($"  {"streams produce",-24} {"median of " + TimedRuns,12} {"of kcat",8} {"first run",10} {"of kcat",8}  path");
-            foreach (var (format, cold, timed, path) in produce)
+            Console.WriteLine($"summary (records/s, wall clock, one embedded broker, {partitions} partitions; kcat -P sends the " +
+                "wire-format bytes as they are)");
+            Console.WriteLine($"  {"streams produce",-10} {"median of " + timedRuns,12} {"kcat median",12} {"of kcat",8} {"lowest",7} " +
+                $"{"first run",10} {"of kcat",8}  path");
+            foreach (var runs in produce)
             {
-                var median = timed.Order().ElementAt(TimedRuns / 2);
-                Console.WriteLine($"  {format,-24} {records / median,12:N0} {kcatProduce / median,8:P0} {records / cold,10:N0} {kcatProduce / cold,8:P0}  {path}");
+                var paired = Enumerable.Range(0, timedRuns).Select(run => Paired(runs.Kcat, runs.Timed, run)).ToList();
+                var kcatMedian = Median(runs.Kcat);
+                Console.WriteLine($"  {runs.Format,-10} {records / Median(runs.Timed),12:N0} {records / kcatMedian,12:N0} {Median(paired),8:P0} " +
+                    $"{paired.Min(),7:P0} {records / runs.Cold,10:N0} {kcatMedian / runs.Cold,8:P0}  {runs.Path}");
             }
 
-            Console.WriteLine("  (target: the median at least 70% of kcat; the first run of each format in the process is before the JIT's optimising)");
+            Console.WriteLine("  (of kcat: the median over the timed runs of each run's rate over kcat's on either side of it; target at least 70%.");
+            Console.WriteLine("   The first run of each format in the process is before the JIT's optimising, set against kcat's median.)");
             Console.WriteLine($"  consume: streams {consumed / streamsConsume:N0} (fetch + decode), kcat -C {records / kcatConsume:N0} (offsets only): " +
                 $"{kcatConsume / streamsConsume:P0} of kcat");
             return 0;
@@ -164,6 +183,19 @@ public sealed class KafkaBenchmark : IBenchmark
         }
     }
 
+    /// <summary>Timed run <paramref name="run"/>'s rate over the mean of kcat's rates in the runs before and after it.</summary>
+    private static double Paired(IReadOnlyList<double> kcatSeconds, double[] seconds, int run) =>
+        (2 / (1 / kcatSeconds[run] + 1 / kcatSeconds[run + 1])) / seconds[run];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>A format's runs: the path its records took, the first run's seconds, the timed runs' and kcat's on either side of each.</summary>
+    private sealed record FormatRuns(string Format, string Path, double Cold, double[] Timed, double[] Kcat);
+
     /// <summary>Produces <paramref name="file"/> to a new topic; returns the seconds it took and the path its records took.</summary>
     private static async Task<(double Seconds, string Path)> ProduceAsync(KafkaClientFactory clients, CachedSchemaRegistryClient registry,
         string file, string topic, string schemaFile, int records, MockKafkaCluster cluster, int partitions,
@@ -172,7 +204,7 @@ public sealed class KafkaBenchmark : IBenchmark
         cluster.CreateTopic(topic, partitions, 1);
         var watch = Stopwatch.StartNew();
         var produced = await new FileProducer(clients, registry).ProduceAsync(
-            new FileProduceOptions { Topic = topic, FilePath = file, SchemaFile = schemaFile }, r => throw new InvalidOperationException(r.ToString()),
+            new FileProduceOptions { Topic = topic, FilePath = file, SchemaFile = schemaFile, Subject = Subject }, r => throw new InvalidOperationException(r.ToString()),
             cancellationToken: cancellationToken);
         var seconds = watch.Elapsed.TotalSeconds;
         var path = produced.AvroPassthrough ? "read + datums as encoded + produce"
