@@ -25,8 +25,9 @@ public sealed class KafkaBenchmark : IBenchmark
 {
     private const int MinPartitions = 16;
 
-    // librdkafka's sticky partitioner sends keyless records to one partition for 10 ms at a time, so partitions fill
-    // unevenly (up to 4x the mean here), and the mock broker keeps at most 5 MiB per partition, dropping the oldest beyond.
+    // The mock broker keeps at most 5 MiB per partition, dropping the oldest beyond. streams produce spreads keyless records
+    // evenly (a read batch to each partition in turn); kcat's sticky partitioner keeps to one partition for 10 ms at a
+    // time, filling partitions unevenly (up to 4x the mean here): the margin is for kcat.
     private const int RecordsPerPartition = 12_500;
     private const string Delimiter = "~#kcat-delimiter#~";
 

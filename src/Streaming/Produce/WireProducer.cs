@@ -35,6 +35,8 @@ internal sealed unsafe class WireProducer : IDisposable
     private readonly long _queueBytes;
     private NativeMessage[] _batch = [];
     private int _largestMessage;
+    private int _partitions;
+    private int _nextPartition;
     private GCHandle _self;
     private IntPtr _handle;
     private IntPtr _topic;
@@ -108,8 +110,11 @@ internal sealed unsafe class WireProducer : IDisposable
 
     /// <summary>
     /// Hands over <paramref name="messages"/> (their keys and values in <paramref name="bytes"/>) in one call, in order:
-    /// librdkafka partitions and copies each, as <see cref="Produce"/> does, but takes its locks once per batch rather
-    /// than once per message. Each message is numbered <paramref name="numberBase"/> | its ordinal. Waits (serving
+    /// librdkafka copies each, as <see cref="Produce"/> does, but takes its locks once per batch rather than once per
+    /// message. A batch with keys is partitioned by librdkafka message by message (a key's partition is the partitioner's
+    /// to say); a batch without goes whole to one partition, the next batch to the next partition of those the topic had
+    /// when the producer connected: no partitioner call per message, and keyless records spread evenly, where librdkafka's
+    /// sticky partitioner would keep to one random partition for 10 ms at a time. Each message is numbered <paramref name="numberBase"/> | its ordinal. Waits (serving
     /// events) for room in librdkafka's queue first, so that no message of the batch is refused for a full queue: a
     /// refused message would be handed over again after the ones behind it, and a key's messages must stay in order.
     /// </summary>
@@ -128,8 +133,10 @@ internal sealed unsafe class WireProducer : IDisposable
         }
 
         var batchBytes = 0L;
+        var keyed = false;
         foreach (ref readonly var message in messages)
         {
+            keyed |= message.KeyLength >= 0;
             batchBytes += message.Size;
             _largestMessage = Math.Max(_largestMessage, message.Size);
         }
@@ -171,7 +178,8 @@ internal sealed unsafe class WireProducer : IDisposable
 
             fixed (NativeMessage* batch = _batch)
             {
-                if (Native.ProduceBatch(_topic, PartitionUnassigned, CopyFlag, batch, messages.Length) == messages.Length)
+                var partition = keyed || _partitions == 0 ? PartitionUnassigned : _nextPartition++ % _partitions;
+                if (Native.ProduceBatch(_topic, partition, CopyFlag, batch, messages.Length) == messages.Length)
                 {
                     return refused;
                 }
@@ -233,6 +241,8 @@ internal sealed unsafe class WireProducer : IDisposable
         if (error == 0)
         {
             answeredBy = metadata->OriginBrokerId;
+            var topic = metadata->TopicCount == 1 ? (NativeMetadataTopic*)metadata->Topics : null;
+            _partitions = topic is not null && topic->Error == 0 ? topic->PartitionCount : 0;
             Native.MetadataDestroy((IntPtr)metadata);
         }
 
@@ -311,6 +321,16 @@ internal sealed unsafe class WireProducer : IDisposable
         public nuint KeyLength;
         public long Offset;
         public IntPtr Opaque;
+    }
+
+    /// <summary>librdkafka's <c>rd_kafka_metadata_topic_t</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeMetadataTopic
+    {
+        public IntPtr Name;
+        public int PartitionCount;
+        public IntPtr Partitions;
+        public int Error;
     }
 
     /// <summary>librdkafka's <c>rd_kafka_metadata_t</c>, as far as <see cref="Connect"/> reads it.</summary>

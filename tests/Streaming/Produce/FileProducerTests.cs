@@ -156,6 +156,24 @@ public sealed class FileProducerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keyless_records_go_a_read_batch_to_a_partition_in_turn_across_all_of_them()
+    {
+        _stack.Kafka.CreateTopic("spread", 4, 1);
+        // JSON lines are read 1,024 to a batch: 10,000 records are 10 batches: 3, 3 (the last, short, among them), 2 and 2 to the partitions.
+        var file = Write("spread.jsonl", string.Join("\n", Enumerable.Range(1, 10_000).Select(i => $$"""{"id":{{i}},"user":"u{{i}}"}""")));
+        var rejected = new List<RejectedRecord>();
+
+        var produced = await Producer().ProduceAsync(Options("spread", file), rejected.Add);
+
+        rejected.Should().BeEmpty();
+        produced.Records.Should().Be(10_000);
+        using var consumer = _stack.Clients.CreateConsumer<byte[]?, byte[]>("spread-offsets");
+        var counts = Enumerable.Range(0, 4)
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition("spread", p), TimeSpan.FromSeconds(10)).High.Value).Order().ToList();
+        counts.Should().Equal([2 * 1024, 2 * 1024, (2 * 1024) + 784, 3 * 1024]);
+    }
+
+    [Fact]
     public async Task A_message_librdkafka_refuses_at_once_is_named_and_the_rest_go()
     {
         _stack.Kafka.CreateTopic("sized", 1, 1);
