@@ -23,6 +23,9 @@ internal sealed unsafe class WireProducer : IDisposable
     private const int PurgeInFlight = 0x2;
     private const int BootstrapBroker = -1;
 
+    // The most keyless messages in a row that go to one partition: a block of an Avro file can hold any number of records.
+    private const int PartitionRun = 1024;
+
     // About 50 ms of asking, at most: a broker connection opens in about 1 ms on one host.
     private const int BrokerUpAttempts = 50;
 
@@ -112,7 +115,7 @@ internal sealed unsafe class WireProducer : IDisposable
     /// Hands over <paramref name="messages"/> (their keys and values in <paramref name="bytes"/>) in one call, in order:
     /// librdkafka copies each, as <see cref="Produce"/> does, but takes its locks once per batch rather than once per
     /// message. A batch with keys is partitioned by librdkafka message by message (a key's partition is the partitioner's
-    /// to say); a batch without goes whole to one partition, the next batch to the next partition of those the topic had
+    /// to say); a batch without goes to one partition (up to 1,024 messages; beyond, the next 1,024 to the next), the next batch to the next partition of those the topic had
     /// when the producer connected: no partitioner call per message, and keyless records spread evenly, where librdkafka's
     /// sticky partitioner would keep to one random partition for 10 ms at a time. Each message is numbered <paramref name="numberBase"/> | its ordinal. Waits (serving
     /// events) for room in librdkafka's queue first, so that no message of the batch is refused for a full queue: a
@@ -178,8 +181,15 @@ internal sealed unsafe class WireProducer : IDisposable
 
             fixed (NativeMessage* batch = _batch)
             {
-                var partition = keyed || _partitions == 0 ? PartitionUnassigned : _nextPartition++ % _partitions;
-                if (Native.ProduceBatch(_topic, partition, CopyFlag, batch, messages.Length) == messages.Length)
+                var handedOver = 0;
+                for (var from = 0; from < messages.Length; from += PartitionRun)
+                {
+                    var count = Math.Min(PartitionRun, messages.Length - from);
+                    var partition = keyed || _partitions == 0 ? PartitionUnassigned : _nextPartition++ % _partitions;
+                    handedOver += Native.ProduceBatch(_topic, partition, CopyFlag, batch + from, count);
+                }
+
+                if (handedOver == messages.Length)
                 {
                     return refused;
                 }

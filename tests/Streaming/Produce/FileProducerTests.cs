@@ -171,6 +171,26 @@ public sealed class FileProducerTests : IAsyncLifetime
         var counts = Enumerable.Range(0, 4)
             .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition("spread", p), TimeSpan.FromSeconds(10)).High.Value).Order().ToList();
         counts.Should().Equal([2 * 1024, 2 * 1024, (2 * 1024) + 784, 3 * 1024]);
+
+        // An Avro file's block is a read batch of any size: one block of 5,000 records goes 1,024 to a partition.
+        _stack.Kafka.CreateTopic("spread-block", 4, 1);
+        var schema = (RecordSchema)AvroSchemaParser.Parse(Schema);
+        var avro = Path.Combine(_directory, "spread.avro");
+        await using (var writer = AvroFileWriter.Create(avro, schema, new AvroFileWriterOptions { BlockSize = 1 << 24 }))
+        {
+            for (var i = 1; i <= 5000; i++)
+            {
+                await writer.WriteAsync(new GenericRecord(schema, [(long)i, $"u{i}", null]));
+            }
+        }
+
+        var block = await Producer().ProduceAsync(Options("spread-block", avro), rejected.Add);
+
+        rejected.Should().BeEmpty();
+        block.AvroPassthrough.Should().BeTrue();
+        Enumerable.Range(0, 4)
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition("spread-block", p), TimeSpan.FromSeconds(10)).High.Value).Order()
+            .Should().Equal([1024, 1024, 1024, 1024 + 904]);
     }
 
     [Fact]
